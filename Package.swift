@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "fathom",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fathom", targets: ["fathom"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        // C libraries, each behind exactly one Swift module.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+
+        // The core: model, loader, templates, JSONPath, assertions, runner. No C modules.
+        .target(name: "FathomCore"),
+
+        // HTTPTransport on libcurl: the only module that touches CURL*.
+        .target(name: "FathomCurl", dependencies: ["FathomCore", "CCurl"]),
+
+        // libxml2: the XML writer used by the JUnit reporter, and XPath for assertions.
+        .target(name: "FathomXML", dependencies: ["FathomCore", "CLibXML2"]),
+
+        // Reporters: console, JUnit, JSON. They read run events only.
+        .target(name: "FathomReports", dependencies: ["FathomCore", "FathomXML"]),
+
+        // The embedded instance (echo routes; Sonar slice later).
+        .target(name: "FathomMock", dependencies: [
+            "FathomCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+
+        // The command line: thin commands over the modules above.
+        .executableTarget(name: "fathom", dependencies: [
+            "FathomCore", "FathomCurl", "FathomXML", "FathomReports", "FathomMock",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
+        .testTarget(name: "FathomCurlTests", dependencies: ["FathomCurl", "FathomCore", "FathomMock"]),
+        .testTarget(name: "FathomReportsTests", dependencies: ["FathomReports", "FathomXML", "FathomCore"]),
+        .testTarget(name: "FathomMockTests", dependencies: ["FathomMock", "FathomCore"]),
+        .testTarget(name: "FathomIntegrationTests", dependencies: [
+            "fathom", "FathomCore", "FathomCurl", "FathomMock", "FathomReports", "FathomXML",
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

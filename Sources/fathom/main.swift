@@ -1,0 +1,2 @@
+import FathomCore
+print("fathom")

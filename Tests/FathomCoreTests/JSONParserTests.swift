@@ -1,0 +1,60 @@
+import Testing
+@testable import FathomCore
+
+@Suite struct JSONParserTests {
+    @Test func parsesScalarsAndKeepsIntegers() throws {
+        let v = try JSONParser.parse(#"{"a": 25, "b": 1.5, "c": [true, null, "x\u00e9\n"], "big": 9007199254740993}"#)
+        #expect(v["a"] == .integer(25))
+        #expect(v["b"] == .double(1.5))
+        #expect(v["c"]?[2] == .string("xé\n"))
+        #expect(v["big"] == .integer(9_007_199_254_740_993))
+        #expect(v.serialized() == #"{"a":25,"b":1.5,"c":[true,null,"xé\n"],"big":9007199254740993}"#)
+    }
+
+    @Test func numericEquality() {
+        #expect(JSON.integer(1) == JSON.double(1.0))
+        #expect(JSON.integer(1) != JSON.string("1"))
+    }
+
+    @Test func reportsPositionOfErrors() {
+        do {
+            _ = try JSONParser.parse("{\n  \"a\": 1,\n  \"b\": tru\n}")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.position == SourcePosition(line: 3, column: 8))
+            #expect(error.message.contains("true"))
+        }
+    }
+
+    @Test func rejectsTrailingCommaWithPosition() {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse("[1,2,]") }
+        do { _ = try JSONParser.parse("{\"a\":1,}") } catch {
+            #expect(error.message.contains("trailing comma"))
+            #expect(error.position.column == 8)
+        }
+    }
+
+    @Test func sourceMapRecordsKeysAndValues() throws {
+        let text = "{\n  \"assert\": [\n    {\"status\": 200, \"equal\": 3}\n  ]\n}"
+        let (_, map) = try JSONParser.parseWithSourceMap(Array(text.utf8))
+        #expect(map.keys["/assert/0/equal"] == SourcePosition(line: 3, column: 21))
+        #expect(map.values["/assert/0"] == SourcePosition(line: 3, column: 5))
+    }
+
+    @Test func duplicateKeysRejectedWhenAsked() {
+        #expect(throws: JSONParseError.self) {
+            try JSONParser.parse(#"{"a":1,"a":2}"#, options: .init(rejectDuplicateKeys: true))
+        }
+        #expect((try? JSONParser.parse(#"{"a":1,"a":2}"#))?["a"] == .integer(2))
+    }
+
+    @Test func skipsByteOrderMark() throws {
+        let v = try JSONParser.parse([0xEF, 0xBB, 0xBF] + Array("[1]".utf8))
+        #expect(v == [1])
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
+    }
+}
