@@ -1,0 +1,219 @@
+import Foundation
+
+/// Loads a collection directory (or a single request file) into the model,
+/// checking every file against the format and collecting every problem found.
+public enum CollectionLoader {
+    static let settingsKeys = [
+        "fathom", "name", "description", "variables", "secrets", "auth", "headers",
+        "graphql_endpoint", "options", "order", "tags",
+    ]
+
+    /// Loads `path`: a directory with a collection.json, or one request file.
+    public static func load(_ path: String) throws(LoadError) -> CollectionSpec {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw LoadError([Diagnostic(file: path, position: nil, message: "no such file or directory; give a collection directory or a request .json file")])
+        }
+        if isDir.boolValue {
+            return try loadDirectory(path)
+        }
+        return try loadSingleFile(path)
+    }
+
+    // MARK: - Directory
+
+    static func loadDirectory(_ root: String) throws(LoadError) -> CollectionSpec {
+        var diags: [Diagnostic] = []
+        let collectionFile = (root as NSString).appendingPathComponent("collection.json")
+        guard FileManager.default.fileExists(atPath: collectionFile) else {
+            throw LoadError([Diagnostic(file: collectionFile, position: nil, message: "missing collection.json; every collection directory needs one with at least {\"fathom\": 1, \"name\": \"...\"}")])
+        }
+        var settings = Settings()
+        var name = (root as NSString).lastPathComponent
+        if let (json, map) = parseFile(collectionFile, into: &diags) {
+            var checker = FileChecker(file: collectionFile, map: map)
+            if let obj = checker.object(json, at: "", field: "collection.json") {
+                checker.checkKeys(obj, at: "", allowed: settingsKeys, what: "key")
+                switch obj["fathom"] {
+                case nil: checker.error("", "collection.json needs \"fathom\": 1 (the format version)")
+                case .some(let v) where v == .integer(1): break
+                case .some(let v): checker.error("/fathom", "unsupported format version \(v.serialized()); this Fathom reads version 1", atValue: true)
+                }
+                if let n = checker.string(obj["name"], at: "/name", field: "name") { name = n } else if obj["name"] == nil {
+                    checker.error("", "collection.json needs a \"name\"")
+                }
+                settings = readSettings(obj, checker: &checker)
+            }
+            diags += checker.diagnostics
+        }
+        let rootFolder = loadFolder(root, id: "", name: name, settings: settings, isRoot: true, diagnostics: &diags)
+        let collection = CollectionSpec(name: name, description: settings.description, rootPath: root, root: rootFolder)
+        diags += checkTargets(collection)
+        if !diags.isEmpty { throw LoadError(diags) }
+        return collection
+    }
+
+    static func loadFolder(_ dir: String, id: String, name: String, settings: Settings, isRoot: Bool, diagnostics diags: inout [Diagnostic]) -> Folder {
+        var entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: dir)
+        } catch {
+            diags.append(Diagnostic(file: dir, position: nil, message: "cannot read the directory: \(error.localizedDescription)"))
+            entries = []
+        }
+        entries = entries.filter { entry in
+            if entry.hasPrefix(".") { return false }
+            if entry == "collection.json" || entry == "folder.json" { return false }
+            if isRoot && (entry == "environments" || entry == "data") { return false }
+            let full = (dir as NSString).appendingPathComponent(entry)
+            var isDir: ObjCBool = false
+            FileManager.default.fileExists(atPath: full, isDirectory: &isDir)
+            return isDir.boolValue || entry.hasSuffix(".json")
+        }
+        entries.sort(by: naturalLess)
+        if let order = settings.order {
+            let listed = order.filter { entries.contains($0) }
+            for missing in order where !entries.contains(missing) {
+                let file = (dir as NSString).appendingPathComponent(isRoot ? "collection.json" : "folder.json")
+                var msg = "'order' lists '\(missing)', which is not in this directory"
+                if let s = closestMatch(to: missing, in: entries) { msg += " (did you mean '\(s)'?)" }
+                diags.append(Diagnostic(file: file, position: nil, message: msg))
+            }
+            entries = listed + entries.filter { !order.contains($0) }
+        }
+        var children: [Node] = []
+        for entry in entries {
+            let full = (dir as NSString).appendingPathComponent(entry)
+            let childID = id.isEmpty ? entry : id + "/" + entry
+            var isDir: ObjCBool = false
+            FileManager.default.fileExists(atPath: full, isDirectory: &isDir)
+            if isDir.boolValue {
+                var folderSettings = Settings()
+                var folderName = displayName(entry)
+                let folderFile = (full as NSString).appendingPathComponent("folder.json")
+                if FileManager.default.fileExists(atPath: folderFile), let (json, map) = parseFile(folderFile, into: &diags) {
+                    var checker = FileChecker(file: folderFile, map: map)
+                    if let obj = checker.object(json, at: "", field: "folder.json") {
+                        checker.checkKeys(obj, at: "", allowed: settingsKeys.filter { $0 != "fathom" }, what: "key")
+                        if obj["fathom"] != nil {
+                            // Reported by checkKeys with a hint; say why.
+                            checker.diagnostics.removeLast()
+                            checker.error("/fathom", "'fathom' belongs in collection.json only; remove it from folder.json")
+                        }
+                        if let n = checker.string(obj["name"], at: "/name", field: "name") { folderName = n }
+                        folderSettings = readSettings(obj, checker: &checker)
+                    }
+                    diags += checker.diagnostics
+                }
+                let folder = loadFolder(full, id: childID, name: folderName, settings: folderSettings, isRoot: false, diagnostics: &diags)
+                children.append(.folder(folder))
+            } else if let (json, map) = parseFile(full, into: &diags) {
+                var checker = FileChecker(file: full, map: map)
+                if let req = RequestReader.read(json, id: childID, file: full, defaultName: displayName(entry), checker: &checker) {
+                    children.append(.request(req))
+                }
+                diags += checker.diagnostics
+            }
+        }
+        return Folder(id: id, name: name, settings: settings, children: children)
+    }
+
+    // MARK: - Single file
+
+    static func loadSingleFile(_ path: String) throws(LoadError) -> CollectionSpec {
+        var diags: [Diagnostic] = []
+        guard let (json, map) = parseFile(path, into: &diags) else { throw LoadError(diags) }
+        if PostmanDetector.isPostmanCollection(json) {
+            throw LoadError([Diagnostic(file: path, position: nil, message: "this is a Postman collection; running Postman collections directly is not supported yet in this version of Fathom")])
+        }
+        var checker = FileChecker(file: path, map: map)
+        let file = (path as NSString).lastPathComponent
+        let req = RequestReader.read(json, id: file, file: path, defaultName: displayName(file), checker: &checker)
+        diags += checker.diagnostics
+        guard let req, diags.isEmpty else { throw LoadError(diags) }
+        let name = req.name
+        let root = Folder(id: "", name: name, settings: Settings(), children: [.request(req)])
+        let collection = CollectionSpec(name: name, description: nil, rootPath: path, root: root)
+        let problems = checkTargets(collection)
+        if !problems.isEmpty { throw LoadError(problems) }
+        return collection
+    }
+
+    // MARK: - Helpers
+
+    /// Every request needs a URL: its own, or a graphql_endpoint above a GraphQL request.
+    static func checkTargets(_ collection: CollectionSpec) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for s in collection.flattened() where s.request.url == nil {
+            let hasEndpoint = s.folders.contains { $0.settings.graphqlEndpoint != nil }
+            if s.request.body?.isGraphQL == true {
+                if !hasEndpoint {
+                    out.append(Diagnostic(file: s.request.file, position: SourcePosition(line: 1, column: 1),
+                        message: "the GraphQL request has no \"url\" and no \"graphql_endpoint\" applies to it; add \"url\", or set \"graphql_endpoint\" in collection.json or a folder.json"))
+                }
+            } else {
+                out.append(Diagnostic(file: s.request.file, position: SourcePosition(line: 1, column: 1),
+                    message: "the request has no \"url\"; add one, e.g. \"url\": \"{{instance}}/get\""))
+            }
+        }
+        return out
+    }
+
+    /// Reads and parses a JSON file, recording a located diagnostic on failure.
+    static func parseFile(_ path: String, into diags: inout [Diagnostic]) -> (JSON, JSONSourceMap)? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            diags.append(Diagnostic(file: path, position: nil, message: "cannot read the file (check that it exists and is readable)"))
+            return nil
+        }
+        do {
+            return try JSONParser.parseWithSourceMap(data, options: .init(rejectDuplicateKeys: true))
+        } catch {
+            diags.append(Diagnostic(file: path, position: error.position, message: "invalid JSON: \(error.message)"))
+            return nil
+        }
+    }
+
+    /// A request or folder name from its file name: `01-list-accounts.json` → `list-accounts`.
+    public static func displayName(_ fileName: String) -> String {
+        var name = fileName
+        if name.hasSuffix(".json") { name.removeLast(5) }
+        var idx = name.startIndex
+        while idx < name.endIndex, name[idx].isASCII, name[idx].isNumber { idx = name.index(after: idx) }
+        if idx > name.startIndex, idx < name.endIndex, name[idx] == "-" || name[idx] == "_" {
+            let rest = name[name.index(after: idx)...]
+            if !rest.isEmpty { return String(rest) }
+        }
+        return name
+    }
+
+    static func readSettings(_ obj: JSONObject, checker: inout FileChecker) -> Settings {
+        var s = Settings()
+        s.description = checker.string(obj["description"], at: "/description", field: "description")
+        if let v = checker.object(obj["variables"], at: "/variables", field: "variables") { s.variables = v }
+        if let v = checker.stringArray(obj["secrets"], at: "/secrets", field: "secrets") { s.secrets = v }
+        if let v = obj["auth"] { s.auth = AuthReader.read(v, at: "/auth", checker: &checker) }
+        if let h = checker.stringMap(obj["headers"], at: "/headers", field: "headers") {
+            s.headers = h.map { HTTPHeader($0.0, $0.1) }
+        }
+        s.graphqlEndpoint = checker.string(obj["graphql_endpoint"], at: "/graphql_endpoint", field: "graphql_endpoint")
+        if let o = checker.object(obj["options"], at: "/options", field: "options") {
+            var probe = RequestOptions()
+            for p in probe.apply(o, allowTemplates: true) { checker.error("/options" + p.pointer, p.message) }
+            s.options = o
+        }
+        s.order = checker.stringArray(obj["order"], at: "/order", field: "order")
+        if let t = checker.stringArray(obj["tags"], at: "/tags", field: "tags") { s.tags = t }
+        return s
+    }
+}
+
+/// Recognises Postman collection files by their content.
+public enum PostmanDetector {
+    public static func isPostmanCollection(_ json: JSON) -> Bool {
+        guard case .object(let o) = json else { return false }
+        if let schema = o["info"]?["schema"]?.stringValue, schema.contains("getpostman.com") || schema.contains("postman") {
+            return true
+        }
+        return o["info"] != nil && o["item"] != nil
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+
+/// Why a template could not be resolved.
+public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        case unresolved(String)
+        case cycle([String])
+        case tooDeep(String)
+    }
+    public var kind: Kind
+    /// JSON pointer of the field within its file (`/headers/Authorization`).
+    public var pointer: String
+
+    public var description: String {
+        let field = TemplateError.fieldName(pointer)
+        switch kind {
+        case .unresolved(let name):
+            if name.hasPrefix("$") {
+                return "unknown dynamic variable '{{\(name)}}' in \(field); known ones: " + DynamicValues.names.map { "{{\($0)}}" }.joined(separator: ", ")
+            }
+            return "unresolved variable '\(name)' in \(field); define it in the collection's or a folder's \"variables\", in the environment (--env), with --var \(name)=VALUE, or capture it in an earlier request"
+        case .cycle(let names):
+            return "variable cycle in \(field): " + names.joined(separator: " → ") + "; make one of these variables a plain value"
+        case .tooDeep(let name):
+            return "variable '\(name)' in \(field) nests templates more than \(Template.maxDepth) levels deep"
+        }
+    }
+
+    /// `/headers/Authorization` → `headers.Authorization`; "" → `the request`.
+    static func fieldName(_ pointer: String) -> String {
+        if pointer.isEmpty { return "the request" }
+        return pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") }
+            .joined(separator: ".")
+    }
+}
+
+/// Resolves `{{name}}` references with typed substitution (§4).
+///
+/// A string that is exactly one `{{name}}` becomes the variable's JSON value with
+/// its type; anywhere else the value's text is spliced in. References nest
+/// (`{{a_{{b}}}}`) and values may themselves hold references.
+public struct Template {
+    public static let maxDepth = 16
+
+    /// Finds a variable's raw value, or nil when it is not defined.
+    public var lookup: (String) -> JSON?
+
+    public init(lookup: @escaping (String) -> JSON?) {
+        self.lookup = lookup
+    }
+
+    /// Whether a string holds a template reference at all (the fast path skips work).
+    @inline(__always)
+    public static func hasReference(_ s: String) -> Bool {
+        s.utf8.withContiguousStorageIfAvailable { buf -> Bool in
+            guard buf.count >= 4 else { return false }
+            for i in 0..<(buf.count - 1) where buf[i] == 0x7B && buf[i + 1] == 0x7B { return true }
+            return false
+        } ?? s.contains("{{")
+    }
+
+    /// Resolves every string inside a JSON value, typed where a string is a whole reference.
+    public func resolve(_ value: JSON, at pointer: String) throws(TemplateError) -> JSON {
+        switch value {
+        case .string(let s):
+            guard Template.hasReference(s) else { return value }
+            return try resolveTyped(s, at: pointer, stack: [])
+        case .array(let items):
+            var out = items
+            for i in items.indices {
+                out[i] = try resolve(items[i], at: "\(pointer)/\(i)")
+            }
+            return .array(out)
+        case .object(let o):
+            var out = JSONObject()
+            for (k, v) in o.members {
+                out[k] = try resolve(v, at: "\(pointer)/\(jsonPointerEscape(k))")
+            }
+            return .object(out)
+        default:
+            return value
+        }
+    }
+
+    /// Resolves a template string to text.
+    public func resolveString(_ s: String, at pointer: String) throws(TemplateError) -> String {
+        guard Template.hasReference(s) else { return s }
+        return try interpolate(s, at: pointer, stack: [])
+    }
+
+    // MARK: - Internals
+
+    func resolveTyped(_ s: String, at pointer: String, stack: [String]) throws(TemplateError) -> JSON {
+        if let inner = Template.wholeReference(s) {
+            let name = try interpolate(String(inner), at: pointer, stack: stack).trimmingCharacters(in: .whitespaces)
+            return try value(of: name, at: pointer, stack: stack)
+        }
+        return .string(try interpolate(s, at: pointer, stack: stack))
+    }
+
+    /// If `s` is exactly `{{…}}` with balanced nesting, the text between the outer braces.
+    static func wholeReference(_ s: String) -> Substring? {
+        guard s.hasPrefix("{{"), s.hasSuffix("}}"), s.utf8.count >= 4 else { return nil }
+        let u = Array(s.utf8)
+        var depth = 0
+        var i = 0
+        while i < u.count - 1 {
+            if u[i] == 0x7B && u[i + 1] == 0x7B {
+                depth += 1
+                i += 2
+                continue
+            }
+            if u[i] == 0x7D && u[i + 1] == 0x7D {
+                depth -= 1
+                i += 2
+                if depth == 0 { return i == u.count ? s.dropFirst(2).dropLast(2) : nil }
+                continue
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    func interpolate(_ s: String, at pointer: String, stack: [String]) throws(TemplateError) -> String {
+        let u = Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(u.count)
+        var i = 0
+        while i < u.count {
+            if i + 1 < u.count, u[i] == 0x7B, u[i + 1] == 0x7B, let close = Template.matchingClose(u, from: i) {
+                let inner = String(decoding: u[(i + 2)..<close], as: UTF8.self)
+                let name = try interpolate(String(inner), at: pointer, stack: stack).trimmingCharacters(in: .whitespaces)
+                let v = try value(of: name, at: pointer, stack: stack)
+                out.append(contentsOf: v.interpolationText.utf8)
+                i = close + 2
+                continue
+            }
+            out.append(u[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Index of the `}}` that closes the `{{` at `start`, or nil when unbalanced.
+    static func matchingClose(_ u: [UInt8], from start: Int) -> Int? {
+        var depth = 0
+        var i = start
+        while i < u.count - 1 {
+            if u[i] == 0x7B && u[i + 1] == 0x7B {
+                depth += 1
+                i += 2
+                continue
+            }
+            if u[i] == 0x7D && u[i + 1] == 0x7D {
+                depth -= 1
+                if depth == 0 { return i }
+                i += 2
+                continue
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    func value(of name: String, at pointer: String, stack: [String]) throws(TemplateError) -> JSON {
+        if name.hasPrefix("$") {
+            if let v = DynamicValues.value(name) { return v }
+            if let v = lookup(name) { return v }
+            throw TemplateError(kind: .unresolved(name), pointer: pointer)
+        }
+        guard let raw = lookup(name) else { throw TemplateError(kind: .unresolved(name), pointer: pointer) }
+        if stack.contains(name) { throw TemplateError(kind: .cycle(stack + [name]), pointer: pointer) }
+        if stack.count >= Template.maxDepth { throw TemplateError(kind: .tooDeep(name), pointer: pointer) }
+        switch raw {
+        case .string(let s) where Template.hasReference(s):
+            return try resolveTyped(s, at: pointer, stack: stack + [name])
+        case .array, .object:
+            return try resolveNested(raw, at: pointer, stack: stack + [name])
+        default:
+            return raw
+        }
+    }
+
+    func resolveNested(_ value: JSON, at pointer: String, stack: [String]) throws(TemplateError) -> JSON {
+        switch value {
+        case .string(let s) where Template.hasReference(s): return try resolveTyped(s, at: pointer, stack: stack)
+        case .array(let a):
+            var out: [JSON] = []
+            for v in a { out.append(try resolveNested(v, at: pointer, stack: stack)) }
+            return .array(out)
+        case .object(let o):
+            var out = JSONObject()
+            for (k, v) in o.members { out[k] = try resolveNested(v, at: pointer, stack: stack) }
+            return .object(out)
+        default: return value
+        }
+    }
+}
+
+/// `{{$guid}}` and friends: fresh on each use.
+public enum DynamicValues {
+    public static let names = ["$guid", "$uuid", "$timestamp", "$isoTimestamp", "$randomInt"]
+
+    public static func value(_ name: String) -> JSON? {
+        switch name {
+        case "$guid", "$uuid", "$randomUUID": return .string(UUID().uuidString.lowercased())
+        case "$timestamp": return .integer(Int64(Date().timeIntervalSince1970))
+        case "$isoTimestamp": return .string(isoNow())
+        case "$randomInt": return .integer(Int64.random(in: 0...1000))
+        default: return nil
+        }
+    }
+
+    static func isoNow() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: Date())
+    }
+}

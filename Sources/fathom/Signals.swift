@@ -1,0 +1,36 @@
+import Dispatch
+import FathomCore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Turns SIGINT/SIGTERM into a cancellation request: the run stops between
+/// requests and reports what ran. A second signal exits at once with 130.
+final class InterruptHandler: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+    private var count = 0
+    private let lock = NSLock()
+
+    init(flag: CancellationFlag) {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                self.lock.lock()
+                self.count += 1
+                let n = self.count
+                self.lock.unlock()
+                if n > 1 { Foundation.exit(130) }
+                printError("\ninterrupted: stopping after the current request (press Ctrl-C again to quit at once)")
+                flag.cancel()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import FathomCore
-print("fathom")

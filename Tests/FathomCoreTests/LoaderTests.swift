@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+@testable import FathomCore
+
+@Suite struct LoaderTests {
+    func collection(_ d: TempDir, extra: String = "") {
+        d.write("collection.json", #"{"fathom": 1, "name": "T", "variables": {"instance": "http://127.0.0.1:1"}\#(extra)}"#)
+    }
+
+    @Test func loadsTreeInNaturalOrderWithOrderOverride() throws {
+        let d = TempDir()
+        d.write("collection.json", #"{"fathom": 1, "name": "Demo", "order": ["b-folder"]}"#)
+        d.write("10-last.json", #"{"url": "http://x/10"}"#)
+        d.write("2-second.json", #"{"url": "http://x/2"}"#)
+        d.write("1-first.json", #"{"url": "http://x/1"}"#)
+        d.write("b-folder/folder.json", #"{"name": "Bee", "tags": ["t"]}"#)
+        d.write("b-folder/req.json", #"{"url": "http://x/b"}"#)
+        d.write("environments/dev.json", #"{"a": 1}"#)
+        d.write("data/rows.json", #"[]"#)
+        d.write("b-folder/q.graphql", "{ me { id } }")
+        let c = try CollectionLoader.load(d.path)
+        let ids = c.flattened().map(\.request.id)
+        #expect(ids == ["b-folder/req.json", "1-first.json", "2-second.json", "10-last.json"])
+        #expect(c.flattened().map(\.request.name) == ["req", "first", "second", "last"])
+        #expect(c.flattened()[0].folderNames == ["Bee"])
+        #expect(c.flattened()[0].allTags == ["t"])
+    }
+
+    @Test func unknownPredicateHasPositionAndSuggestion() {
+        let d = TempDir()
+        collection(d)
+        let file = d.write("01-a.json", """
+            {
+              "url": "{{instance}}/get",
+              "assert": [
+                {"status": 200},
+                {"path": "$.a", "equal": 1}
+              ]
+            }
+            """)
+        #expect(loadErrors(d.path) == ["\(file):5:21: error: unknown predicate 'equal' (did you mean 'equals'?)"])
+    }
+
+    @Test func malformedJSONHasPosition() {
+        let d = TempDir()
+        collection(d)
+        let file = d.write("a.json", "{\n  \"url\": \"x\",\n  \"method\": GET\n}")
+        #expect(loadErrors(d.path) == ["\(file):3:13: error: invalid JSON: unexpected 'G'; expected a value (object, array, string, number, true, false or null)"])
+    }
+
+    @Test func unknownTopLevelKey() {
+        let d = TempDir()
+        collection(d)
+        let file = d.write("a.json", "{\"url\": \"http://x\", \"asserts\": []}")
+        #expect(loadErrors(d.path) == ["\(file):1:21: error: unknown key 'asserts' (did you mean 'assert'?)"])
+    }
+
+    @Test func wrongTypes() {
+        let d = TempDir()
+        collection(d)
+        let file = d.write("a.json", """
+            {"url": 5, "headers": {"X": ["a"]}, "assert": [{"status": "ok"}, {"path": "$.a", "type": "text"}], "options": {"timeout_ms": "soon"}}
+            """)
+        let errs = loadErrors(d.path)
+        #expect(errs.contains("\(file):1:9: error: 'url' must be a string, not number"))
+        #expect(errs.contains("\(file):1:29: error: 'headers.X' must be a string, not array"))
+        #expect(errs.contains("\(file):1:60: error: 'status' takes a number or a predicate object such as {\"lt\": 500}, not string"))
+        #expect(errs.contains { $0.hasPrefix("\(file):1:93: error: unknown type 'text'") })
+        #expect(errs.contains { $0.hasPrefix("\(file):1:116: error: option 'timeout_ms' must be an integer") })
+    }
+
+    @Test func invalidJSONPathAndRegex() {
+        let d = TempDir()
+        collection(d)
+        let file = d.write("a.json", #"{"url": "http://x", "assert": [{"path": "$.a[", "exists": true}, {"body": {"matches": "(unclosed"}}]}"#)
+        let errs = loadErrors(d.path)
+        #expect(errs.count == 2)
+        #expect(errs[0].hasPrefix("\(file):1:42: error: invalid JSONPath \"$.a[\""))
+        #expect(errs[1].hasPrefix("\(file):1:87: error: invalid regular expression \"(unclosed\""))
+    }
+
+    @Test func missingSidecarFile() {
+        let d = TempDir()
+        collection(d, extra: #", "graphql_endpoint": "{{instance}}/api/graphql""#)
+        let file = d.write("a.json", #"{"graphql": {"file": "missing.graphql"}}"#)
+        let errs = loadErrors(d.path)
+        #expect(errs.count == 1)
+        #expect(errs[0].hasPrefix("\(file):1:22: error: GraphQL file 'missing.graphql' not found"))
+    }
+
+    @Test func missingCollectionJSONAndVersion() {
+        let d = TempDir()
+        d.write("a.json", "{}")
+        #expect(loadErrors(d.path).first?.contains("missing collection.json") == true)
+        d.write("collection.json", #"{"name": "x"}"#)
+        #expect(loadErrors(d.path).first?.contains("needs \"fathom\": 1") == true)
+    }
+
+    @Test func twoBodiesAndTwoSubjects() {
+        let d = TempDir()
+        collection(d)
+        d.write("a.json", #"{"url": "http://x", "json": {}, "form": {}, "assert": [{"status": 200, "body": "x"}]}"#)
+        let errs = loadErrors(d.path)
+        #expect(errs.contains { $0.contains("at most one body") })
+        #expect(errs.contains { $0.contains("an assertion has one subject") })
+    }
+
+    @Test func requestWithoutURL() {
+        let d = TempDir()
+        collection(d)
+        d.write("a.json", #"{"method": "GET"}"#)
+        #expect(loadErrors(d.path).first?.contains("has no \"url\"") == true)
+    }
+
+    @Test func postmanFileIsRecognised() {
+        let d = TempDir()
+        let f = d.write("p.json", #"{"info": {"name": "x", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": []}"#)
+        #expect(loadErrors(f).first?.contains("Postman collection") == true)
+    }
+
+    @Test func singleRequestFile() throws {
+        let d = TempDir()
+        let f = d.write("03-ping.json", #"{"url": "http://127.0.0.1:1/get", "assert": [{"status": 200}]}"#)
+        let c = try CollectionLoader.load(f)
+        #expect(c.requestCount == 1)
+        #expect(c.name == "ping")
+    }
+
+    @Test func environmentFileWithFromEnv() throws {
+        let d = TempDir()
+        collection(d)
+        d.write("environments/ci.json", #"{"instance": "http://h", "token": {"from_env": "FATHOM_TEST_TOKEN", "secret": true}}"#)
+        let env = try EnvironmentLoader.load("ci", collectionRoot: d.path, processEnvironment: ["FATHOM_TEST_TOKEN": "t0k"])
+        #expect(env.variables["token"] == "t0k")
+        #expect(env.secrets == ["token"])
+        #expect(throws: LoadError.self) {
+            try EnvironmentLoader.load("ci", collectionRoot: d.path, processEnvironment: [:])
+        }
+        do {
+            _ = try EnvironmentLoader.load("cii", collectionRoot: d.path, processEnvironment: [:])
+        } catch {
+            #expect(error.description.contains("did you mean 'ci'?"))
+        }
+    }
+
+    @Test func postmanEnvironment() throws {
+        let path = "\(repoRoot)/../shared/corpus/postman/postmanlabs__newman__disabled-and-duplicates.postman_environment.json"
+        let env = try EnvironmentLoader.load(path, collectionRoot: nil, processEnvironment: [:])
+        #expect(!env.variables.isEmpty)
+    }
+
+    @Test func naturalOrdering() {
+        let names = ["10-x", "2-x", "1-x", "a", "B", "01-y"]
+        #expect(names.sorted(by: naturalLess) == ["1-x", "01-y", "2-x", "10-x", "a", "B"])
+        #expect(CollectionLoader.displayName("01-list-accounts.json") == "list-accounts")
+        #expect(CollectionLoader.displayName("2024.json") == "2024")
+    }
+}
+
+let repoRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
