@@ -60,7 +60,7 @@ enum JPEvaluator<Tracking: JPPathTracking> {
     static func select(_ selector: JPSelector, _ node: Node, root: JSON, into out: inout [Node]) {
         switch selector {
         case .name(let name):
-            if case .object(let o) = node.value, let v = o.storage[name] {
+            if case .object(let o) = node.value, let v = o.member(exactly: name) {
                 out.append(Node(value: v, path: Tracking.child(node.path, name: name)))
             }
         case .wildcard:
@@ -158,7 +158,7 @@ extension JPEvaluator where Tracking == JPNoPath {
         for step in steps {
             switch (step, v) {
             case (.name(let name), .object(let o)):
-                guard let next = o.storage[name] else { return .none }
+                guard let next = o.member(exactly: name) else { return .none }
                 v = next
             case (.index(let index), .array(let a)):
                 guard let i = resolve(index, count: a.count) else { return .none }
@@ -174,6 +174,17 @@ extension JPEvaluator where Tracking == JPNoPath {
     static func exists(_ query: JPQuery, root: JSON, current: JSON) -> Bool {
         if query.isSingular { return singular(query, root: root, current: current).map { _ in true } ?? false }
         return !evaluate(query, root: root, current: current).isEmpty
+    }
+}
+
+extension JSONObject {
+    /// The member whose name is exactly `name`, scalar for scalar. Swift's string
+    /// equality (and so dictionary lookup) identifies canonically equivalent
+    /// strings, which RFC 9535 §2.3.1.2 does not.
+    @inline(__always) func member(exactly name: String) -> JSON? {
+        guard let i = storage.index(forKey: name) else { return .none }
+        let entry = storage[i]
+        return entry.key.utf8.elementsEqual(name.utf8) ? entry.value : .none
     }
 }
 

@@ -71,7 +71,6 @@ extension JPParser {
         let lhs = try parseOperand()
         let save = pos
         skipBlank()
-        let opStart = pos
         guard let op = comparisonOpAhead() else {
             pos = save
             return .operand(lhs, at: start)
@@ -82,7 +81,6 @@ extension JPParser {
         let rhs = try parseOperand()
         let left = try toComparable(lhs, at: start, side: "left", op: op)
         let right = try toComparable(rhs, at: rhsStart, side: "right", op: op)
-        _ = opStart
         return .logical(.comparison(left, op, right))
     }
 

@@ -84,7 +84,7 @@ extension JPParser {
             skipBlank()
             if eat(",") { continue }
             if eat("]") { return selectors }
-            if atEnd { throw error("expected ']' to close the '[' at column \(open + 1)") }
+            if atEnd { throw error("expected ']' to close the '[' at column \(error("", at: open).offset + 1)") }
             throw error("expected ',' or ']' after a selector, found \(found())")
         }
     }
