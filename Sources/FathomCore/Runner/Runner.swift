@@ -119,20 +119,20 @@ public final class Runner {
             return RequestResult(info: info, status: .skipped, skipReason: reason.isEmpty ? "skip: true" : reason)
         }
         let template = Template(lookup: lookupFunction(folders: s.folders))
-        let built: BuiltRequest
-        do {
-            built = try RequestBuilder(template: template, configuration: configuration).build(s)
-        } catch {
-            return RequestResult(info: info, status: .error, errorMessage: redactor.redact(error.message), durationMs: elapsed())
-        }
-        for c in built.credentials { redactor.add(c) }
-
-        if built.options.delayMs > 0 {
-            try? await Task.sleep(nanoseconds: UInt64(built.options.delayMs) * 1_000_000)
-        }
-
+        let builder = RequestBuilder(template: template, configuration: configuration)
         var attempt = 0
         while true {
+            // Built again on each attempt, so dynamic values are fresh on a retry.
+            let built: BuiltRequest
+            do {
+                built = try builder.build(s)
+            } catch {
+                return RequestResult(info: info, status: .error, errorMessage: redactor.redact(error.message), durationMs: elapsed())
+            }
+            for c in built.credentials { redactor.add(c) }
+            if attempt == 0, built.options.delayMs > 0 {
+                try? await Task.sleep(nanoseconds: UInt64(built.options.delayMs) * 1_000_000)
+            }
             let outcome = await exchange(s, built: built, template: template)
             let done = attempt >= built.options.retryCount || outcome.status == .passed || configuration.cancellation.isCancelled
             if done {
