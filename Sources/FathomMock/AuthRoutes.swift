@@ -1,0 +1,136 @@
+import FathomCore
+import Hummingbird
+
+/// `/basic-auth`, `/digest-auth` and `/bearer`.
+enum AuthRoutes {
+    static let user = "postman"
+    static let password = "password"
+    static let digestRealm = "Users"
+    static let digestOpaque = "fathom-mock-opaque"
+
+    // MARK: Basic
+
+    static func basic(_ request: Request) -> Response {
+        if let credentials = request.headers[.authorization].flatMap({ schemeValue($0, scheme: "basic") }),
+            let decoded = Base64.decode(credentials),
+            String(decoding: decoded, as: UTF8.self) == "\(user):\(password)"
+        {
+            return Reply.json(["authenticated": true])
+        }
+        var headers = HTTPFields()
+        headers[.wwwAuthenticate] = "Basic realm=\"\(digestRealm)\""
+        return Reply.text("Unauthorized", contentType: "text/plain; charset=utf-8", status: .unauthorized, headers: headers)
+    }
+
+    // MARK: Digest (RFC 7616, MD5 and MD5-sess, qop=auth or none)
+
+    static func digest(_ request: Request) -> Response {
+        if let value = request.headers[.authorization].flatMap({ schemeValue($0, scheme: "digest") }),
+            verifyDigest(parameters: digestParameters(value), method: request.method.rawValue)
+        {
+            return Reply.json(["authenticated": true])
+        }
+        var headers = HTTPFields()
+        headers[.wwwAuthenticate] =
+            "Digest realm=\"\(digestRealm)\", nonce=\"\(makeNonce())\", qop=\"auth\", algorithm=MD5, opaque=\"\(digestOpaque)\""
+        return Reply.text("Unauthorized", contentType: "text/plain; charset=utf-8", status: .unauthorized, headers: headers)
+    }
+
+    static func verifyDigest(parameters p: [String: String], method: String) -> Bool {
+        guard p["username"] == user, p["realm"] == digestRealm,
+            let nonce = p["nonce"], let uri = p["uri"], let response = p["response"]?.lowercased()
+        else { return false }
+        let algorithm = (p["algorithm"] ?? "MD5").uppercased()
+        var ha1 = MD5.hex("\(user):\(digestRealm):\(password)")
+        switch algorithm {
+        case "MD5": break
+        case "MD5-SESS":
+            guard let cnonce = p["cnonce"] else { return false }
+            ha1 = MD5.hex("\(ha1):\(nonce):\(cnonce)")
+        default: return false
+        }
+        let ha2 = MD5.hex("\(method):\(uri)")
+        let expected: String
+        if let qop = p["qop"] {
+            guard qop == "auth", let nc = p["nc"], let cnonce = p["cnonce"] else { return false }
+            expected = MD5.hex("\(ha1):\(nonce):\(nc):\(cnonce):\(qop):\(ha2)")
+        } else {
+            expected = MD5.hex("\(ha1):\(nonce):\(ha2)")
+        }
+        return expected == response
+    }
+
+    /// `username="a", realm="b", nc=00000001` → ["username": "a", "realm": "b", "nc": "00000001"].
+    static func digestParameters(_ value: Substring) -> [String: String] {
+        var result: [String: String] = [:]
+        var rest = value
+        while true {
+            rest = rest.drop(while: { $0 == " " || $0 == "\t" || $0 == "," })
+            guard let eq = rest.firstIndex(of: "=") else { break }
+            let key = rest[..<eq].trimmingSpaces().lowercased()
+            rest = rest[rest.index(after: eq)...].trimmingSpaces()
+            if rest.first == "\"" {
+                rest = rest.dropFirst()
+                var parameter = ""
+                var escaped = false
+                var index = rest.startIndex
+                while index < rest.endIndex {
+                    let c = rest[index]
+                    if escaped {
+                        parameter.append(c)
+                        escaped = false
+                    } else if c == "\\" {
+                        escaped = true
+                    } else if c == "\"" {
+                        break
+                    } else {
+                        parameter.append(c)
+                    }
+                    index = rest.index(after: index)
+                }
+                result[key] = parameter
+                rest = index < rest.endIndex ? rest[rest.index(after: index)...] : rest[rest.endIndex...]
+            } else {
+                let end = rest.firstIndex(of: ",") ?? rest.endIndex
+                result[key] = String(rest[..<end].trimmingSpaces())
+                rest = rest[end...]
+            }
+        }
+        return result
+    }
+
+    private static func makeNonce() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    // MARK: Bearer
+
+    static func bearer(_ request: Request, token: String) -> Response {
+        if let presented = request.headers[.authorization].flatMap({ schemeValue($0, scheme: "bearer") }),
+            presented.trimmingSpaces() == token[...]
+        {
+            return Reply.json(["authenticated": true, "token": .string(token)])
+        }
+        var headers = HTTPFields()
+        headers[.wwwAuthenticate] = "Bearer realm=\"\(digestRealm)\""
+        let message =
+            request.headers[.authorization] == nil
+            ? "missing Authorization: Bearer header" : "invalid bearer token"
+        return Reply.json(
+            ["authenticated": false, "error": "unauthorized", "message": .string(message)],
+            status: .unauthorized, headers: headers
+        )
+    }
+
+    // MARK: Helpers
+
+    /// The credentials after a case-insensitive auth scheme, e.g. `Basic xyz` → `xyz`.
+    static func schemeValue(_ header: String, scheme: String) -> Substring? {
+        let trimmed = Substring(header).trimmingSpaces()
+        guard let space = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }),
+            trimmed[..<space].lowercased() == scheme
+        else { return nil }
+        return trimmed[trimmed.index(after: space)...].trimmingSpaces()
+    }
+}
