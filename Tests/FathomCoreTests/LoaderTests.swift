@@ -64,9 +64,9 @@ import Testing
         let errs = loadErrors(d.path)
         #expect(errs.contains("\(file):1:9: error: 'url' must be a string, not number"))
         #expect(errs.contains("\(file):1:29: error: 'headers.X' must be a string, not array"))
-        #expect(errs.contains("\(file):1:60: error: 'status' takes a number or a predicate object such as {\"lt\": 500}, not string"))
-        #expect(errs.contains { $0.hasPrefix("\(file):1:93: error: unknown type 'text'") })
-        #expect(errs.contains { $0.hasPrefix("\(file):1:116: error: option 'timeout_ms' must be an integer") })
+        #expect(errs.contains("\(file):1:59: error: 'status' takes a number or a predicate object such as {\"lt\": 500}, not string"))
+        #expect(errs.contains { $0.hasPrefix("\(file):1:90: error: unknown type 'text'") })
+        #expect(errs.contains { $0.hasPrefix("\(file):1:112: error: option 'timeout_ms' must be an integer") })
     }
 
     @Test func invalidJSONPathAndRegex() {
@@ -75,7 +75,7 @@ import Testing
         let file = d.write("a.json", #"{"url": "http://x", "assert": [{"path": "$.a[", "exists": true}, {"body": {"matches": "(unclosed"}}]}"#)
         let errs = loadErrors(d.path)
         #expect(errs.count == 2)
-        #expect(errs[0].hasPrefix("\(file):1:42: error: invalid JSONPath \"$.a[\""))
+        #expect(errs[0].hasPrefix("\(file):1:41: error: invalid JSONPath \"$.a[\""))
         #expect(errs[1].hasPrefix("\(file):1:87: error: invalid regular expression \"(unclosed\""))
     }
 

@@ -48,7 +48,7 @@ public enum CollectionLoader {
         }
         let rootFolder = loadFolder(root, id: "", name: name, settings: settings, isRoot: true, diagnostics: &diags)
         let collection = CollectionSpec(name: name, description: settings.description, rootPath: root, root: rootFolder)
-        diags += checkTargets(collection)
+        if diags.isEmpty { diags = checkTargets(collection) }
         if !diags.isEmpty { throw LoadError(diags) }
         return collection
     }

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// Every collection under collections/ is also a test: it must pass against the
+/// embedded instance through the real binary, libcurl and loopback.
+@Suite struct ExampleCollectionTests {
+    static let examples: [String] = {
+        let dir = "\(repoRoot)/collections/examples"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return names.filter { FileManager.default.fileExists(atPath: "\(dir)/\($0)/collection.json") }.sorted()
+    }()
+
+    @Test func examplesExist() {
+        #expect(Self.examples.count >= 10)
+    }
+
+    @Test(arguments: examples)
+    func examplePassesAgainstTheMock(_ name: String) throws {
+        let dir = "collections/examples/\(name)"
+        let reports = TempDir()
+        var args = ["run", dir, "--mock", "--reports-dir", reports.path, "--reporter", "console,junit,json"]
+        if FileManager.default.fileExists(atPath: "\(repoRoot)/\(dir)/environments/local.json") {
+            args += ["--env", "local"]
+        }
+        let r = try runFathom(args)
+        #expect(r.status == 0, "\(name) exited \(r.status):\n\(r.output)")
+        #expect(r.stdout.contains("0 failed"), "\(r.stdout)")
+    }
+
+    @Test func everyExampleDocumentsItself() throws {
+        for name in Self.examples {
+            let data = try #require(FileManager.default.contents(atPath: "\(repoRoot)/collections/examples/\(name)/collection.json"))
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(text.contains("\"description\""), "\(name) has no description")
+        }
+    }
+}

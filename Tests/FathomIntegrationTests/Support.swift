@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+/// The repository root, from this file's path.
+let repoRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+/// The `fathom` executable built next to the test bundle.
+let fathomBinary: String = {
+    let candidates = [
+        Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("fathom").path,
+        Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("fathom").path,
+        "\(repoRoot)/.build/debug/fathom",
+    ].compactMap { $0 }
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
+}()
+
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var output: String { stdout + stderr }
+}
+
+/// Runs `fathom` with arguments, in `directory`, without a terminal and with NO_COLOR.
+func runFathom(_ arguments: [String], in directory: String = repoRoot, environment extra: [String: String] = [:], stdin: String? = nil) throws -> ProcessResult {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: fathomBinary)
+    p.arguments = arguments
+    p.currentDirectoryURL = URL(fileURLWithPath: directory)
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = "1"
+    for (k, v) in extra { env[k] = v }
+    p.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    let input = Pipe()
+    p.standardInput = input
+    try p.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try? input.fileHandleForWriting.close()
+    // Read both pipes concurrently so a large output cannot block the child.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var outData = Data()
+    nonisolated(unsafe) var errData = Data()
+    group.enter()
+    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    group.enter()
+    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    group.wait()
+    p.waitUntilExit()
+    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// A temporary directory holding files written by a test, removed on deinit.
+final class TempDir {
+    let path: String
+
+    init() {
+        path = NSTemporaryDirectory() + "fathom-it-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    @discardableResult
+    func write(_ relative: String, _ text: String) -> String {
+        let full = (path as NSString).appendingPathComponent(relative)
+        try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try! text.write(toFile: full, atomically: true, encoding: .utf8)
+        return full
+    }
+
+    func read(_ relative: String) -> String? {
+        try? String(contentsOfFile: (path as NSString).appendingPathComponent(relative), encoding: .utf8)
+    }
+}
+
+/// Runs a command line tool and returns its status and combined output.
+func shell(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = arguments
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
