@@ -126,10 +126,4 @@ import Testing
         #expect(JUnitReporter.classname(collection: "API", requestID: "01-auth/02-login.json") == "API.01-auth.02-login")
         #expect(JUnitReporter.classname(collection: "API", requestID: "ping.json") == "API.ping")
     }
-
-    @Test func printSample() throws {
-        let reporter = JUnitReporter(outputPath: "/dev/null", hostname: "ci-host")
-        for e in Fixtures.events { reporter.handle(e) }
-        print(try reporter.render())
-    }
 }
