@@ -1,4 +1,5 @@
 import CLibXML2
+import FathomCore
 
 /// What an XPath expression evaluated to.
 public enum XPathResult: Sendable, Equatable {
@@ -9,6 +10,22 @@ public enum XPathResult: Sendable, Equatable {
     case number(Double)
     case string(String)
     case boolean(Bool)
+}
+
+extension XPathResult {
+    /// The result as a JSON value for assertions: a node-set is an array of strings,
+    /// integral numbers are integers, NaN is null.
+    public var json: JSON {
+        switch self {
+        case .nodeSet(let values): return .array(values.map { .string($0) })
+        case .string(let s): return .string(s)
+        case .boolean(let b): return .bool(b)
+        case .number(let d):
+            if d.isNaN || d.isInfinite { return .null }
+            if d == d.rounded(), d.magnitude < 9e15 { return .integer(Int64(d)) }
+            return .double(d)
+        }
+    }
 }
 
 /// Why an XPath expression could not be evaluated.
@@ -38,7 +55,7 @@ public struct XPathError: Error, Sendable, Equatable, CustomStringConvertible {
 /// XML is parsed without network access, without loading external DTDs and without
 /// substituting entities (no XXE); HTML is parsed in recovery mode. Nothing is
 /// printed to stderr.
-public struct XPathEvaluator {
+public struct XPathEvaluator: Sendable {
     public static func evaluate(_ expression: String, onXML body: [UInt8], isHTML: Bool) throws(XPathError) -> XPathResult {
         LibXML2.prepare()
         xmlResetLastError()

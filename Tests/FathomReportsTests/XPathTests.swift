@@ -1,3 +1,4 @@
+import FathomCore
 import FathomXML
 import Testing
 
@@ -24,6 +25,14 @@ import Testing
         #expect(try XPathEvaluator.evaluate("count(//user)", onXML: xml, isHTML: false) == .number(2))
         #expect(try XPathEvaluator.evaluate("count(//user) = 2", onXML: xml, isHTML: false) == .boolean(true))
         #expect(try XPathEvaluator.evaluate("//nothing", onXML: xml, isHTML: false) == .nodeSet([]))
+    }
+
+    @Test func resultsAsJSON() throws {
+        #expect(try XPathEvaluator.evaluate("count(//user)", onXML: xml, isHTML: false).json == .integer(2))
+        #expect(try XPathEvaluator.evaluate("//user/@id", onXML: xml, isHTML: false).json == ["7", "8"])
+        #expect(try XPathEvaluator.evaluate("number('x')", onXML: xml, isHTML: false).json == .null)
+        #expect(try XPathEvaluator.evaluate("1 div 4", onXML: xml, isHTML: false).json == .double(0.25))
+        #expect(try XPathEvaluator.evaluate("true()", onXML: xml, isHTML: false).json == true)
     }
 
     @Test func invalidExpression() {
