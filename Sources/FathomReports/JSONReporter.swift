@@ -1,0 +1,159 @@
+// Sample output:
+//
+//   {
+//     "collection": "Sample API",
+//     "source": "examples/sample",
+//     "startedAt": "2025-01-31T12:00:00Z",
+//     "durationMs": 12.3,
+//     "interrupted": false,
+//     "exitStatus": 1,
+//     "summary": {
+//       "requests": 3, "passed": 1, "failed": 1, "errors": 1, "skipped": 1,
+//       "assertions": { "total": 3, "passed": 2, "failed": 1 }
+//     },
+//     "requests": [
+//       {
+//         "index": 1, "id": "01-auth/01-me.json", "name": "Get me", "folders": ["auth"],
+//         "qualifiedName": "auth / Get me", "status": "passed", "durationMs": 4.3,
+//         "request": { "method": "GET", "url": "http://127.0.0.1:8484/get", "headers": [{ "name": "Accept", "value": "*/*" }] },
+//         "response": {
+//           "status": 200, "httpVersion": "1.1", "sizeBytes": 312,
+//           "headers": [{ "name": "Content-Type", "value": "application/json" }],
+//           "body": "{…}",
+//           "timing": { "dnsMs": 0.1, "connectMs": 0.3, "tlsMs": 0, "firstByteMs": 3.9, "totalMs": 4.1 }
+//         },
+//         "assertions": [{ "name": "status == 200", "passed": true, "implicit": false }]
+//       },
+//       { …, "status": "error", "error": "connection failed: Connection refused" },
+//       { …, "status": "skipped", "skipReason": "depends on a failed request" }
+//     ]
+//   }
+//
+// (Written pretty-printed, one member per line.) Response bodies over `bodyLimit`
+// bytes are cut, with "bodyTruncated": true.
+
+import FathomCore
+import Foundation
+
+/// Writes a machine-readable JSON report when the run finishes.
+public final class JSONReporter: Reporter {
+    public let outputPath: String
+    /// Request and response bodies longer than this many UTF-8 bytes are truncated.
+    public let bodyLimit: Int
+
+    private var runInfo: RunInfo?
+    private var results: [RequestResult] = []
+    private var summary: RunSummary?
+
+    public init(outputPath: String, bodyLimit: Int = 64 * 1024) {
+        self.outputPath = outputPath
+        self.bodyLimit = bodyLimit
+    }
+
+    public func handle(_ event: RunEvent) {
+        switch event {
+        case .runStarted(let info): runInfo = info
+        case .requestStarted: break
+        case .requestFinished(let result): results.append(result)
+        case .runFinished(let s): summary = s
+        }
+    }
+
+    public func finish() throws {
+        let text = render().serialized(pretty: true) + "\n"
+        let url = URL(fileURLWithPath: outputPath)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url, options: .atomic)
+    }
+
+    /// The report as a JSON value.
+    public func render() -> JSON {
+        let results = summary?.results ?? self.results
+        let s = summary ?? RunSummary(
+            collectionName: runInfo?.collectionName ?? "", results: results,
+            durationMs: results.reduce(0) { $0 + $1.durationMs })
+
+        var root = JSONObject()
+        root["collection"] = .string(s.collectionName)
+        if let info = runInfo {
+            root["source"] = .string(info.source)
+            root["startedAt"] = .string(Format.iso8601(secondsSince1970: info.startedAt))
+        }
+        root["durationMs"] = Format.msValue(s.durationMs)
+        root["interrupted"] = .bool(s.interrupted)
+        root["exitStatus"] = .integer(Int64(s.exitStatus))
+        root["summary"] = .object([
+            "requests": .integer(Int64(s.requests)),
+            "passed": .integer(Int64(results.filter { $0.status == .passed }.count)),
+            "failed": .integer(Int64(s.failedRequests)),
+            "errors": .integer(Int64(s.errors)),
+            "skipped": .integer(Int64(s.skipped)),
+            "assertions": .object([
+                "total": .integer(Int64(s.assertionsPassed + s.assertionsFailed)),
+                "passed": .integer(Int64(s.assertionsPassed)),
+                "failed": .integer(Int64(s.assertionsFailed)),
+            ]),
+        ])
+        root["requests"] = .array(results.map(requestJSON))
+        return .object(root)
+    }
+
+    private func requestJSON(_ r: RequestResult) -> JSON {
+        var o = JSONObject()
+        o["index"] = .integer(Int64(r.info.index))
+        o["id"] = .string(r.info.id)
+        o["name"] = .string(r.info.name)
+        o["folders"] = .array(r.info.folders.map { .string($0) })
+        o["qualifiedName"] = .string(r.info.qualifiedName)
+        o["status"] = .string(r.status.rawValue)
+        o["durationMs"] = Format.msValue(r.durationMs)
+        if let req = r.request {
+            var q = JSONObject()
+            q["method"] = .string(req.method)
+            q["url"] = .string(req.url)
+            q["headers"] = headersJSON(req.headers)
+            if let body = req.body { addBody(body, to: &q) }
+            o["request"] = .object(q)
+        }
+        if let res = r.response {
+            var p = JSONObject()
+            p["status"] = .integer(Int64(res.status))
+            p["httpVersion"] = .string(res.httpVersion)
+            p["sizeBytes"] = .integer(Int64(res.sizeBytes))
+            p["headers"] = headersJSON(res.headers)
+            addBody(res.body, to: &p)
+            let t = res.timing
+            p["timing"] = .object([
+                "dnsMs": Format.msValue(Double(t.dnsMicros) / 1000),
+                "connectMs": Format.msValue(Double(t.connectMicros) / 1000),
+                "tlsMs": Format.msValue(Double(t.tlsMicros) / 1000),
+                "firstByteMs": Format.msValue(Double(t.firstByteMicros) / 1000),
+                "totalMs": Format.msValue(t.totalMs),
+            ])
+            o["response"] = .object(p)
+        }
+        o["assertions"] = .array(r.assertions.map { a in
+            var j = JSONObject()
+            j["name"] = .string(a.name)
+            j["passed"] = .bool(a.passed)
+            j["implicit"] = .bool(a.isImplicit)
+            if let e = a.expected { j["expected"] = .string(e) }
+            if let v = a.actual { j["actual"] = .string(v) }
+            if let m = a.message { j["message"] = .string(m) }
+            return .object(j)
+        })
+        if let e = r.errorMessage { o["error"] = .string(e) }
+        if let s = r.skipReason { o["skipReason"] = .string(s) }
+        return .object(o)
+    }
+
+    private func headersJSON(_ headers: [HTTPHeader]) -> JSON {
+        .array(headers.map { .object(["name": .string($0.name), "value": .string($0.value)]) })
+    }
+
+    private func addBody(_ body: String, to o: inout JSONObject) {
+        let (text, cut) = Format.truncated(body, limit: bodyLimit)
+        o["body"] = .string(text)
+        if cut { o["bodyTruncated"] = .bool(true) }
+    }
+}

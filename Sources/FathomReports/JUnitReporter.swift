@@ -1,0 +1,228 @@
+// Sample output (validates against the Jenkins xunit-plugin junit-10.xsd):
+//
+//   <?xml version="1.0" encoding="UTF-8"?>
+//   <testsuites name="Sample API" tests="4" failures="1" errors="1" time="0.012">
+//     <testsuite name="auth / Get me" tests="1" failures="0" errors="0" skipped="0" time="0.004"
+//                timestamp="2025-01-31T12:00:00.000Z" hostname="ci-42" id="1" file="01-auth/01-me.json">
+//       <testcase name="status == 200" classname="Sample API.01-auth.01-me" time="0.004"/>
+//       <system-out>GET http://127.0.0.1:8484/get → 200 OK (312 B, 4.1 ms)</system-out>
+//     </testsuite>
+//     <testsuite name="users / Create user" tests="1" failures="1" errors="0" skipped="0" ...>
+//       <testcase name="$.id == 5" classname="Sample API.02-users.01-create" time="0.003">
+//         <failure message="$.id was 6" type="AssertionFailure">expected: 5
+//   actual: 6</failure>
+//       </testcase>
+//     </testsuite>
+//     <testsuite name="Broken" tests="1" failures="0" errors="1" skipped="0" ...>
+//       <testcase name="request" classname="Sample API.03-broken" time="0.001">
+//         <error message="connection failed: Connection refused" type="RequestError">...</error>
+//       </testcase>
+//     </testsuite>
+//     <testsuite name="Later" tests="1" failures="0" errors="0" skipped="1" ...>
+//       <testcase name="request" classname="Sample API.04-later" time="0.000">
+//         <skipped message="depends on a failed request"/>
+//       </testcase>
+//     </testsuite>
+//   </testsuites>
+//
+// One <testsuite> per request (skipped ones too), named by the request's qualified
+// name; one <testcase> per explicit assertion and per failed implicit check, plus a
+// testcase named "request" for a request error, a skip, or a request with no
+// assertions. Each testcase carries the request's time (as Newman does).
+// The XSD does not allow `skipped` on <testsuites>, so it appears on <testsuite> only.
+
+import FathomCore
+import FathomXML
+import Foundation
+
+/// Writes a JUnit XML report when the run finishes.
+public final class JUnitReporter: Reporter {
+    public let outputPath: String
+    /// Written as each suite's `hostname` attribute; nil leaves it out.
+    public let hostname: String?
+
+    private var runInfo: RunInfo?
+    private var results: [RequestResult] = []
+    private var summary: RunSummary?
+
+    public init(outputPath: String, hostname: String? = JUnitReporter.localHostname()) {
+        self.outputPath = outputPath
+        self.hostname = hostname
+    }
+
+    public func handle(_ event: RunEvent) {
+        switch event {
+        case .runStarted(let info): runInfo = info
+        case .requestStarted: break
+        case .requestFinished(let result): results.append(result)
+        case .runFinished(let s): summary = s
+        }
+    }
+
+    /// Renders the report and writes it, creating the output directory if missing.
+    public func finish() throws {
+        let xml = try render()
+        let url = URL(fileURLWithPath: outputPath)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(xml.utf8).write(to: url, options: .atomic)
+    }
+
+    /// The report as XML text.
+    public func render() throws(XMLError) -> String {
+        let collection = summary?.collectionName ?? runInfo?.collectionName ?? "fathom"
+        let results = summary?.results ?? self.results
+        let suites = results.map { JUnitSuite(result: $0, collection: collection) }
+        let totalMs = summary?.durationMs ?? results.reduce(0) { $0 + $1.durationMs }
+
+        let w = try XMLWriter(indent: true)
+        try w.startDocument()
+        try w.startElement("testsuites")
+        try w.attribute("name", collection)
+        try w.attribute("tests", String(suites.reduce(0) { $0 + $1.cases.count }))
+        try w.attribute("failures", String(suites.reduce(0) { $0 + $1.failures }))
+        try w.attribute("errors", String(suites.reduce(0) { $0 + $1.errors }))
+        try w.attribute("time", Format.seconds(ms: totalMs))
+
+        var clock = runInfo?.startedAt ?? 0
+        for suite in suites {
+            let r = suite.result
+            try w.startElement("testsuite")
+            try w.attribute("name", r.info.qualifiedName)
+            try w.attribute("tests", String(suite.cases.count))
+            try w.attribute("failures", String(suite.failures))
+            try w.attribute("errors", String(suite.errors))
+            try w.attribute("skipped", String(suite.skipped))
+            try w.attribute("time", Format.seconds(ms: r.durationMs))
+            // When the request started: the run's start plus the time of the requests before it
+            // (derived, so a report re-rendered from the same events is byte-identical).
+            if runInfo != nil { try w.attribute("timestamp", Format.iso8601Millis(secondsSince1970: clock)) }
+            if let hostname { try w.attribute("hostname", hostname) }
+            try w.attribute("id", String(r.info.index))
+            try w.attribute("file", r.info.id)
+            clock += r.durationMs / 1000
+
+            for c in suite.cases {
+                try w.startElement("testcase")
+                try w.attribute("name", c.name)
+                try w.attribute("classname", suite.classname)
+                try w.attribute("time", Format.seconds(ms: suite.caseTimeMs))
+                switch c.outcome {
+                case .passed:
+                    break
+                case .failure(let message, let text):
+                    try w.startElement("failure")
+                    try w.attribute("message", message)
+                    try w.attribute("type", "AssertionFailure")
+                    try w.text(text)
+                    try w.endElement()
+                case .error(let message):
+                    try w.startElement("error")
+                    try w.attribute("message", message)
+                    try w.attribute("type", "RequestError")
+                    try w.text(message)
+                    try w.endElement()
+                case .skipped(let reason):
+                    try w.startElement("skipped")
+                    try w.attribute("message", reason)
+                    try w.endElement()
+                }
+                try w.endElement()
+            }
+            if let out = suite.systemOut {
+                try w.startElement("system-out")
+                try w.text(out)
+                try w.endElement()
+            }
+            try w.endElement()
+        }
+        try w.endElement()
+        try w.endDocument()
+        return w.result()
+    }
+
+    /// This machine's name (`gethostname`), or nil.
+    public static func localHostname() -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? nil : name
+    }
+
+    /// Stable class name: `<collection>.<request id with '/' → '.' and no .json>`.
+    public static func classname(collection: String, requestID: String) -> String {
+        var path = requestID
+        if path.hasSuffix(".json") { path.removeLast(5) }
+        let dotted = path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: ".")
+        return dotted.isEmpty ? collection : collection + "." + dotted
+    }
+}
+
+/// The testcases one request turns into.
+struct JUnitSuite {
+    enum Outcome {
+        case passed
+        case failure(message: String, text: String)
+        case error(message: String)
+        case skipped(reason: String)
+    }
+
+    struct Case {
+        var name: String
+        var outcome: Outcome
+    }
+
+    let result: RequestResult
+    let classname: String
+    var cases: [Case] = []
+
+    init(result r: RequestResult, collection: String) {
+        result = r
+        classname = JUnitReporter.classname(collection: collection, requestID: r.info.id)
+        for a in r.reportedAssertions {
+            if a.passed {
+                cases.append(Case(name: a.name, outcome: .passed))
+            } else {
+                var lines: [String] = []
+                if let e = a.expected { lines.append("expected: \(e)") }
+                if let v = a.actual { lines.append("actual: \(v)") }
+                if let m = a.message, !m.isEmpty { lines.append(m) }
+                let message = a.message.flatMap { $0.isEmpty ? nil : $0 }
+                    ?? (a.expected != nil || a.actual != nil
+                        ? "expected \(a.expected ?? "?"), got \(a.actual ?? "?")" : "assertion failed")
+                cases.append(Case(name: a.name, outcome: .failure(message: message, text: lines.joined(separator: "\n"))))
+            }
+        }
+        if r.status == .failed && !r.assertions.contains(where: { !$0.passed }) {
+            cases.append(Case(name: "request", outcome: .failure(message: "request failed", text: "request failed")))
+        }
+        if r.status == .error || r.errorMessage != nil {
+            cases.append(Case(name: "request", outcome: .error(message: r.errorMessage ?? "request error")))
+        }
+        if r.status == .skipped {
+            cases.append(Case(name: "request", outcome: .skipped(reason: r.skipReason ?? "skipped")))
+        }
+        if cases.isEmpty {
+            cases.append(Case(name: "request", outcome: .passed))
+        }
+    }
+
+    var failures: Int { cases.filter { if case .failure = $0.outcome { return true } else { return false } }.count }
+    var errors: Int { cases.filter { if case .error = $0.outcome { return true } else { return false } }.count }
+    var skipped: Int { cases.filter { if case .skipped = $0.outcome { return true } else { return false } }.count }
+
+    /// Each testcase carries the request's time: the response time when there is one.
+    var caseTimeMs: Double {
+        if let res = result.response { return res.timing.totalMs }
+        return result.status == .skipped ? 0 : result.durationMs
+    }
+
+    /// `GET http://… → 200 OK (312 B, 4.1 ms)`, when the request was sent.
+    var systemOut: String? {
+        guard let req = result.request else { return nil }
+        var text = "\(req.method) \(req.url)"
+        if let res = result.response {
+            text += " → \(Format.status(res.status)) (\(Format.bytes(res.sizeBytes)), \(Format.duration(ms: res.timing.totalMs)))"
+        }
+        return text
+    }
+}
