@@ -26,19 +26,20 @@ struct MockCommand: AsyncParsableCommand {
         let server = MockServer(configuration: MockConfiguration(host: host, port: port, token: token))
         do {
             try await server.run { port in
-                print("fathom mock: listening on http://\(host):\(port)")
+                var lines = ["fathom mock: listening on http://\(host):\(port)"]
                 if token == MockConfiguration.demoToken {
-                    print("fathom mock: bearer token: \(token) (the demo token)")
+                    lines.append("fathom mock: bearer token: \(token) (the demo token)")
                 } else {
-                    print("fathom mock: bearer token: *** (as given with --token)")
+                    lines.append("fathom mock: bearer token: *** (as given with --token)")
                 }
-                print("fathom mock: press Ctrl-C to stop")
-                fflush(stdout)
+                lines.append("fathom mock: press Ctrl-C to stop")
+                // Unbuffered, so a script waiting for the port sees it at once.
+                FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
         } catch {
             printError("fathom mock: \(error)")
             throw ExitCode(2)
         }
-        print("fathom mock: stopped")
+        FileHandle.standardOutput.write(Data("fathom mock: stopped\n".utf8))
     }
 }

@@ -10,12 +10,13 @@ let repoRoot: String = {
 
 /// The `fathom` executable built next to the test bundle.
 let fathomBinary: String = {
-    let candidates = [
-        Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("fathom").path,
+    let candidates: [String] = [
+        Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("fathom").path ?? "",
         Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("fathom").path,
         "\(repoRoot)/.build/debug/fathom",
-    ].compactMap { $0 }
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
+    ]
+    for c in candidates where FileManager.default.isExecutableFile(atPath: c) { return c }
+    return candidates[candidates.count - 1]
 }()
 
 struct ProcessResult {
