@@ -58,7 +58,7 @@ import Testing
         let f = d.write("a.json", "{\n  \"url\": \"{{instance}}/get\",\n  \"assert\": [{\"path\": \"$.a\", \"equal\": 1}]\n}")
         let r = try runFathom(["run", d.path, "--mock"])
         #expect(r.status == 2)
-        #expect(r.stderr.contains("\(f):3:29: error: unknown predicate 'equal' (did you mean 'equals'?)"), "\(r.stderr)")
+        #expect(r.stderr.contains("\(f):3:30: error: unknown predicate 'equal' (did you mean 'equals'?)"), "\(r.stderr)")
         #expect(!r.stdout.contains("GET"))
     }
 
