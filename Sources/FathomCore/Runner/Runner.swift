@@ -265,8 +265,11 @@ public final class Runner {
         return r
     }
 
+    /// `equals` shows just the expected value; other predicates show themselves (`gt 5`).
     private func expectedText(_ predicates: [PredicateSpec]) -> String {
-        predicates.map { Runner.clip($0.displayText) }.joined(separator: ", ")
+        predicates.map { p in
+            Runner.clip(p.kind == .equals && p.nested == nil ? p.operand.serialized() : p.displayText)
+        }.joined(separator: ", ")
     }
 
     static func clip(_ s: String, limit: Int = 2000) -> String {
