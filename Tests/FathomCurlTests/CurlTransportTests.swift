@@ -420,11 +420,34 @@ struct CurlTransportTests {
                 $0.timeoutMs = 10000
             }))
         #expect(trusted.status == 200)
+        #expect(trusted.httpVersion == "1.0")  // s_server -www answers HTTP/1.0
+        #expect(String(decoding: trusted.body, as: UTF8.self).contains("<HTML>") || !trusted.body.isEmpty)
         let t = trusted.timing
         #expect(t.connectMicros > 0)
         #expect(t.tlsMicros >= t.connectMicros)
         #expect(t.firstByteMicros >= t.tlsMicros)
         #expect(t.totalMicros >= t.firstByteMicros)
+    }
+
+    @Test func clientCertificateForMutualTLS() async throws {
+        let tls = try TLSServer(requireClientCertificate: true)
+        defer { tls.stop() }
+        let without = await exchange(CurlTransport(), HTTPRequest(
+            method: "GET", url: tls.baseURL + "/", options: options {
+                $0.caCertPath = tls.certPath
+                $0.timeoutMs = 10000
+            }))
+        if case .success(let response) = without {
+            Issue.record("expected a failure without a client certificate, got \(response.status)")
+        }
+        let with = try await CurlTransport().send(HTTPRequest(
+            method: "GET", url: tls.baseURL + "/", options: options {
+                $0.caCertPath = tls.certPath
+                $0.clientCertPath = tls.certPath
+                $0.clientKeyPath = tls.keyPath
+                $0.timeoutMs = 10000
+            }))
+        #expect(with.status == 200)
     }
 
     @Test func manySmallRequestsOnOneConnection() async throws {

@@ -407,17 +407,20 @@ func md5Hex(_ text: String) -> String {
 final class TLSServer: @unchecked Sendable {
     let port: Int
     let certPath: String
+    let keyPath: String
     private let directory: URL
     private let process: Process
     private let stdin = Pipe()
 
     var baseURL: String { "https://localhost:\(port)" }
 
-    init() throws {
+    /// - Parameter requireClientCertificate: demand a client certificate signed by
+    ///   the server's own (self-signed) certificate, which then doubles as the client's.
+    init(requireClientCertificate: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         certPath = directory.appendingPathComponent("c.pem").path
-        let keyPath = directory.appendingPathComponent("k.pem").path
+        keyPath = directory.appendingPathComponent("k.pem").path
         let request = Process()
         request.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         request.arguments = [
@@ -437,7 +440,7 @@ final class TLSServer: @unchecked Sendable {
             server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
             server.arguments = [
                 "s_server", "-accept", "127.0.0.1:\(candidate)", "-cert", certPath, "-key", keyPath, "-www", "-quiet",
-            ]
+            ] + (requireClientCertificate ? ["-Verify", "1", "-CAfile", certPath] : [])
             server.standardInput = stdin
             server.standardOutput = FileHandle.nullDevice
             server.standardError = FileHandle.nullDevice
