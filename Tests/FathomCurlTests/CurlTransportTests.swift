@@ -194,6 +194,26 @@ struct CurlTransportTests {
         #expect(server.requests.map(\.target) == ["/redirect/3", "/redirect/2", "/redirect/1", "/redirect/0"])
     }
 
+    @Test func postBecomesGetAfterA302AndCustomMethodsAreKept() async throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let transport = CurlTransport()
+        let post = try await transport.send(HTTPRequest(
+            method: "POST", url: server.baseURL + "/redirect/1", body: Array("payload".utf8)))
+        #expect(post.status == 200)
+        let put = try await transport.send(HTTPRequest(
+            method: "PUT", url: server.baseURL + "/redirect/1", body: Array("payload".utf8)))
+        #expect(put.status == 200)
+        let seen = server.requests
+        try #require(seen.count == 4)
+        #expect(seen[0].method == "POST")
+        #expect(seen[0].body == Array("payload".utf8))
+        #expect(seen[1].method == "GET")
+        #expect(seen[1].body.isEmpty)
+        #expect(seen[2].method == "PUT")
+        #expect(seen[3].method == "PUT")  // libcurl keeps CUSTOMREQUEST across redirects
+    }
+
     @Test func redirectsAreNotFollowedWhenDisabled() async throws {
         let server = try TestServer()
         defer { server.stop() }
