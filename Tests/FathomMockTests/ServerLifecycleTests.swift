@@ -104,4 +104,28 @@ struct ServerLifecycleTests {
             #expect(response.status == 200)
         }
     }
+
+    @Test func runServesUntilStopped() async throws {
+        let server = MockServer(configuration: MockConfiguration(port: 0))
+        let ports = AsyncStream<Int>.makeStream()
+        let running = Task {
+            try await server.run(onStarted: { port in ports.continuation.yield(port) })
+        }
+        var iterator = ports.stream.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        #expect(server.port == port)
+        let response = try await HTTPTestClient.send("http://127.0.0.1:\(port)/get")
+        #expect(response.status == 200)
+        await server.stop()
+        try await running.value
+        #expect(server.port == nil)
+        await server.stop()
+    }
+
+    @Test func runOnATakenPortThrows() async throws {
+        try await withServer { server in
+            let intruder = MockServer(configuration: MockConfiguration(port: server.port!))
+            await #expect(throws: MockServerError.self) { try await intruder.run() }
+        }
+    }
 }
