@@ -1,5 +1,6 @@
 import CCurl
 import FathomCore
+import Dispatch
 
 /// `curl_global_init` runs once, on first use of any transport; Swift initialises
 /// globals lazily under `swift_once`, which makes this thread-safe.
@@ -42,6 +43,7 @@ private let curlGlobalInitResult: CURLcode = curl_global_init(fathom_curl_global
 public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer
     private let lock = PThreadLock()
+    private let performQueue = DispatchQueue(label: "fathom.curl.transfer")
     private let exchange = Exchange()
     private let exchangePointer: UnsafeMutableRawPointer
     private let userAgent: String?
@@ -73,10 +75,18 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         let ticket = fathom_atomic_increment(exchange.ticketCounter)
         let cancel = CancelSlot(cell: exchange.cancelTicket, ticket: ticket)
+        // The blocking transfer runs on the transport's own thread, never on Swift
+        // concurrency's small cooperative pool: an in-process server (the embedded
+        // instance) needs that pool to answer, even on a one-core machine.
         let result: Result<HTTPResponse, TransportError> = await withTaskCancellationHandler {
-            Result { () throws(TransportError) -> HTTPResponse in
-                try lock.withLock { () throws(TransportError) -> HTTPResponse in
-                    try perform(request, ticket: ticket)
+            await withCheckedContinuation { continuation in
+                performQueue.async {
+                    let r = Result { () throws(TransportError) -> HTTPResponse in
+                        try self.lock.withLock { () throws(TransportError) -> HTTPResponse in
+                            try self.perform(request, ticket: ticket)
+                        }
+                    }
+                    continuation.resume(returning: r)
                 }
             }
         } onCancel: {

@@ -15,19 +15,19 @@ import Testing
     }
 
     @Test(arguments: examples)
-    func examplePassesAgainstTheMock(_ name: String) throws {
+    func examplePassesAgainstTheMock(_ name: String) async throws {
         let dir = "collections/examples/\(name)"
         let reports = TempDir()
         var args = ["run", dir, "--mock", "--reports-dir", reports.path, "--reporter", "console,junit,json"]
         if FileManager.default.fileExists(atPath: "\(repoRoot)/\(dir)/environments/local.json") {
             args += ["--env", "local"]
         }
-        let r = try runFathom(args)
+        let r = try await runFathom(args)
         #expect(r.status == 0, "\(name) exited \(r.status):\n\(r.output)")
         #expect(r.stdout.contains("0 failed"), "\(r.stdout)")
     }
 
-    @Test func everyExampleDocumentsItself() throws {
+    @Test func everyExampleDocumentsItself() async throws {
         for name in Self.examples {
             let data = try #require(FileManager.default.contents(atPath: "\(repoRoot)/collections/examples/\(name)/collection.json"))
             let text = String(decoding: data, as: UTF8.self)

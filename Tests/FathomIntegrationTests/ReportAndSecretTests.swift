@@ -34,10 +34,10 @@ import Testing
         return d
     }
 
-    @Test func junitValidatesAndNoSecretLeaks() throws {
+    @Test func junitValidatesAndNoSecretLeaks() async throws {
         let d = makeCollection()
         let reports = TempDir()
-        let r = try runFathom([
+        let r = try await runFathom([
             "run", d.path, "--mock", "--env", "ci", "--secret", "cli=CliS3cretValue", "--verbose",
             "--reporter", "console,junit,json", "--reports-dir", reports.path,
         ])
@@ -70,12 +70,12 @@ import Testing
         #expect(!r.stdout.contains(basic))
     }
 
-    @Test func junitNamesAreStableAcrossRuns() throws {
+    @Test func junitNamesAreStableAcrossRuns() async throws {
         let d = makeCollection()
         let a = TempDir()
         let b = TempDir()
-        _ = try runFathom(["run", d.path, "--mock", "--env", "ci", "--secret", "cli=x", "--reporter", "junit", "--reports-dir", a.path])
-        _ = try runFathom(["run", d.path, "--mock", "--env", "ci", "--secret", "cli=x", "--reporter", "junit", "--reports-dir", b.path])
+        _ = try await runFathom(["run", d.path, "--mock", "--env", "ci", "--secret", "cli=x", "--reporter", "junit", "--reports-dir", a.path])
+        _ = try await runFathom(["run", d.path, "--mock", "--env", "ci", "--secret", "cli=x", "--reporter", "junit", "--reports-dir", b.path])
         func names(_ xml: String) -> [String] {
             xml.components(separatedBy: "\n").filter { $0.contains("<testcase") || $0.contains("<testsuite ") }.map { line in
                 line.components(separatedBy: " ").filter { $0.hasPrefix("name=") || $0.hasPrefix("classname=") }.joined(separator: " ")

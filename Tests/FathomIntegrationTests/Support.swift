@@ -27,7 +27,17 @@ struct ProcessResult {
 }
 
 /// Runs `fathom` with arguments, in `directory`, without a terminal and with NO_COLOR.
-func runFathom(_ arguments: [String], in directory: String = repoRoot, environment extra: [String: String] = [:], stdin: String? = nil) throws -> ProcessResult {
+/// The wait happens on a Dispatch thread, so that tests running in parallel do not
+/// starve Swift concurrency's small cooperative pool (2 threads on 2 cores).
+func runFathom(_ arguments: [String], in directory: String = repoRoot, environment extra: [String: String] = [:], stdin: String? = nil) async throws -> ProcessResult {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try runFathomBlocking(arguments, in: directory, environment: extra, stdin: stdin) })
+        }
+    }
+}
+
+func runFathomBlocking(_ arguments: [String], in directory: String = repoRoot, environment extra: [String: String] = [:], stdin: String? = nil) throws -> ProcessResult {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: fathomBinary)
     p.arguments = arguments

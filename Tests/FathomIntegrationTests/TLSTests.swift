@@ -70,26 +70,26 @@ enum TLSServerError: Error { case setup(String) }
         return d
     }
 
-    @Test func selfSignedCertificateFailsThenInsecureAndCACertPass() throws {
+    @Test func selfSignedCertificateFailsThenInsecureAndCACertPass() async throws {
         let server = try TLSServer()
         let d = collection("https://localhost:\(server.port)/")
-        let verified = try runFathom(["run", d.path, "--reporter", "console"])
+        let verified = try await runFathom(["run", d.path, "--reporter", "console"])
         #expect(verified.status == 3, "\(verified.output)")
         #expect(verified.stdout.contains("TLS"), "\(verified.stdout)")
 
-        let insecure = try runFathom(["run", d.path, "--reporter", "console", "--insecure"])
+        let insecure = try await runFathom(["run", d.path, "--reporter", "console", "--insecure"])
         #expect(insecure.status == 0, "\(insecure.output)")
 
-        let trusted = try runFathom(["run", d.path, "--reporter", "console", "--cacert", server.certPath])
+        let trusted = try await runFathom(["run", d.path, "--reporter", "console", "--cacert", server.certPath])
         #expect(trusted.status == 0, "\(trusted.output)")
     }
 
-    @Test func insecureOptionInTheCollection() throws {
+    @Test func insecureOptionInTheCollection() async throws {
         let server = try TLSServer()
         let d = TempDir()
         d.write("collection.json", #"{"fathom": 1, "name": "TLS", "options": {"insecure": true}}"#)
         d.write("a.json", #"{"url": "https://127.0.0.1:\#(server.port)/", "assert": [{"status": 200}]}"#)
-        let r = try runFathom(["run", d.path, "--reporter", "console"])
+        let r = try await runFathom(["run", d.path, "--reporter", "console"])
         #expect(r.status == 0, "\(r.output)")
     }
 }
