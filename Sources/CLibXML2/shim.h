@@ -1,5 +1,14 @@
 #ifndef FATHOM_CLIBXML2_SHIM_H
 #define FATHOM_CLIBXML2_SHIM_H
+
+/* Debian's libxml2 is built with ICU, so <libxml/encoding.h> would pull in the
+   system's <unicode/*.h>. Swift's Foundation carries its own, newer ICU module
+   (_FoundationICU), and clang rejects the two definitions of `UErrorCode` once
+   both modules are loaded. Fathom never touches libxml2's ICU converters (it
+   only uses pointers to xmlCharEncodingHandler), so hide them: xmlversion.h is
+   included first, once, and its LIBXML_ICU_ENABLED is withdrawn. */
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
 #include <libxml/xmlwriter.h>
 #include <libxml/parser.h>
 #include <libxml/HTMLparser.h>

@@ -10,7 +10,7 @@ final class TLSServer {
     let port: Int
     var certPath: String { "\(dir.path)/cert.pem" }
 
-    init() throws {
+    init(serveFiles: Bool = false) throws {
         let (status, out) = try shell("/usr/bin/openssl", [
             "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
@@ -22,7 +22,8 @@ final class TLSServer {
             let candidate = Int.random(in: 20000...60000)
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            p.arguments = ["s_server", "-accept", "127.0.0.1:\(candidate)", "-cert", "\(dir.path)/cert.pem", "-key", "\(dir.path)/key.pem", "-www"]
+            p.arguments = ["s_server", "-accept", "127.0.0.1:\(candidate)", "-cert", "\(dir.path)/cert.pem", "-key", "\(dir.path)/key.pem", serveFiles ? "-WWW" : "-www"]
+            p.currentDirectoryURL = URL(fileURLWithPath: dir.path)
             let pipe = Pipe()
             p.standardOutput = pipe
             p.standardError = pipe
