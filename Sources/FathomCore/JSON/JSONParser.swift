@@ -46,7 +46,7 @@ public struct JSONSourceMap: Sendable {
 /// Escapes one reference token for a JSON Pointer.
 @inline(__always)
 public func jsonPointerEscape(_ token: String) -> String {
-    if !token.contains("~") && !token.contains("/") { return token }
+    if !token.utf8.contains(where: { $0 == 0x7E || $0 == 0x2F }) { return token }
     return token.replacingAll("~", with: "~0").replacingAll("/", with: "~1")
 }
 

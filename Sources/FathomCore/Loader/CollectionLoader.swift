@@ -70,7 +70,7 @@ public enum CollectionLoader {
             FileManager.default.fileExists(atPath: full, isDirectory: &isDir)
             return isDir.boolValue || entry.hasSuffix(".json")
         }
-        entries.sort(by: naturalLess)
+        entries = naturalSorted(entries)
         if let order = settings.order {
             let listed = order.filter { entries.contains($0) }
             for missing in order where !entries.contains(missing) {

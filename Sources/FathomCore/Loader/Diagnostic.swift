@@ -63,32 +63,58 @@ func editDistance(_ a: [Character], _ b: [Character]) -> Int {
 
 /// Orders names the way people read numbers in them: `2-x` before `10-x`.
 public func naturalLess(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.unicodeScalars)
-    let y = Array(b.unicodeScalars)
-    var i = 0
-    var j = 0
-    while i < x.count && j < y.count {
-        let cx = x[i]
-        let cy = y[j]
-        if cx.properties.numericType != nil, cx.isASCII, cy.isASCII, cy.properties.numericType != nil {
-            var ei = i
-            while ei < x.count, x[ei].isASCII, x[ei].properties.numericType != nil { ei += 1 }
-            var ej = j
-            while ej < y.count, y[ej].isASCII, y[ej].properties.numericType != nil { ej += 1 }
-            let nx = String(String.UnicodeScalarView(x[i..<ei])).drop { $0 == "0" }
-            let ny = String(String.UnicodeScalarView(y[j..<ej])).drop { $0 == "0" }
-            if nx.count != ny.count { return nx.count < ny.count }
-            if nx != ny { return nx < ny }
-            i = ei
-            j = ej
-            continue
-        }
-        let lx = String(cx).lowercased()
-        let ly = String(cy).lowercased()
-        if lx != ly { return lx < ly }
-        i += 1
-        j += 1
+    NaturalKey(a) < NaturalKey(b)
+}
+
+/// Sorts names naturally, computing each name's key once.
+public func naturalSorted(_ names: [String]) -> [String] {
+    names.map { (NaturalKey($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+}
+
+/// A name split into runs of ASCII digits (compared by value) and of other
+/// characters (compared case-insensitively); the name itself breaks ties.
+struct NaturalKey: Comparable {
+    enum Part: Equatable {
+        case number(digits: Substring)  // without leading zeros
+        case text(String)
     }
-    if x.count - i != y.count - j { return x.count - i < y.count - j }
-    return a < b
+    let parts: [Part]
+    let original: String
+
+    init(_ s: String) {
+        original = s
+        var parts: [Part] = []
+        var i = s.startIndex
+        while i < s.endIndex {
+            var j = i
+            if s[i].isASCII, s[i].isNumber {
+                while j < s.endIndex, s[j].isASCII, s[j].isNumber { j = s.index(after: j) }
+                parts.append(.number(digits: s[i..<j].drop { $0 == "0" }))
+            } else {
+                while j < s.endIndex, !(s[j].isASCII && s[j].isNumber) { j = s.index(after: j) }
+                parts.append(.text(s[i..<j].lowercased()))
+            }
+            i = j
+        }
+        self.parts = parts
+    }
+
+    static func < (l: NaturalKey, r: NaturalKey) -> Bool {
+        for (a, b) in zip(l.parts, r.parts) where a != b {
+            switch (a, b) {
+            case let (.number(x), .number(y)):
+                return x.count != y.count ? x.count < y.count : x < y
+            case let (.text(x), .text(y)):
+                return x < y
+            case (.number, .text):
+                return true
+            case (.text, .number):
+                return false
+            }
+        }
+        if l.parts.count != r.parts.count { return l.parts.count < r.parts.count }
+        return l.original < r.original
+    }
+
+    static func == (l: NaturalKey, r: NaturalKey) -> Bool { l.original == r.original }
 }

@@ -103,23 +103,8 @@ public struct Template {
     static func wholeReference(_ s: String) -> Substring? {
         guard s.hasPrefix("{{"), s.hasSuffix("}}"), s.utf8.count >= 4 else { return nil }
         let u = Array(s.utf8)
-        var depth = 0
-        var i = 0
-        while i < u.count - 1 {
-            if u[i] == 0x7B && u[i + 1] == 0x7B {
-                depth += 1
-                i += 2
-                continue
-            }
-            if u[i] == 0x7D && u[i + 1] == 0x7D {
-                depth -= 1
-                i += 2
-                if depth == 0 { return i == u.count ? s.dropFirst(2).dropLast(2) : nil }
-                continue
-            }
-            i += 1
-        }
-        return nil
+        guard matchingClose(u, from: 0) == u.count - 2 else { return nil }
+        return s.dropFirst(2).dropLast(2)
     }
 
     func interpolate(_ s: String, at pointer: String, stack: [String]) throws(TemplateError) -> String {
