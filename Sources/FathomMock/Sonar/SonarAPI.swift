@@ -27,7 +27,7 @@ final class SonarService: Sendable {
 
     init(configuration: MockConfiguration) throws {
         self.configuration = configuration
-        schema = try SonarSchema()
+        schema = try SonarSchema.shared.get()
         store = SonarStore(seed: configuration.seed)
     }
 
@@ -63,19 +63,64 @@ final class SonarService: Sendable {
         case .success(let value): parsed = value
         case .failure(let problem): return Self.errors([problem.message], status: .badRequest)
         }
+        if let depth = Self.nestingDepth(parsed.query), depth > Self.maxNesting {
+            return Self.errors(["The query is nested \(depth) levels deep; the mock allows \(Self.maxNesting)."], status: .ok)
+        }
         let context = SonarContext(store: store, model: schema.model, userID: userID)
         let result: GraphQLResult
         do {
-            result = try await graphql(
-                schema: schema.schema, request: parsed.query, context: context,
-                variableValues: parsed.variables, operationName: parsed.operationName
-            )
+            // The engine's own steps: parse, validate, a cost check of ours, execute.
+            let document = try parse(source: Source(body: parsed.query, name: "GraphQL request"))
+            let problems = validate(schema: schema.schema, ast: document)
+            if !problems.isEmpty {
+                result = GraphQLResult(errors: problems)
+            } else if case let cost = SonarCost.estimate(document, variables: parsed.variables), cost > SonarCost.limit {
+                result = GraphQLResult(errors: [GraphQLError(message:
+                    "The query could return about \(Int(min(cost, 1e15))) records (nested lists multiply); the mock allows \(Int(SonarCost.limit)). Use smaller pages or nest less.")])
+            } else {
+                result = try await execute(
+                    schema: schema.schema, documentAST: document, rootValue: (), context: context,
+                    variableValues: parsed.variables, operationName: parsed.operationName
+                )
+            }
         } catch let error as GraphQLError {
             result = GraphQLResult(errors: [error])
         } catch {
             result = GraphQLResult(errors: [GraphQLError(message: String(describing: error))])
         }
         return Reply.json(Self.json(result))
+    }
+
+    /// Brackets deeper than this are refused before parsing (the parser recurses).
+    static let maxNesting = 48
+
+    /// The deepest nesting of `{`, `[` and `(` outside strings and comments; `nil` if shallow.
+    static func nestingDepth(_ query: String) -> Int? {
+        var depth = 0
+        var deepest = 0
+        var inString = false
+        var inComment = false
+        var escaped = false
+        for byte in query.utf8 {
+            if inComment {
+                if byte == 10 || byte == 13 { inComment = false }
+                continue
+            }
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "#"): inComment = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "("):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ")"): depth = max(0, depth - 1)
+            default: break
+            }
+        }
+        return deepest > maxNesting ? deepest : nil
     }
 
     // MARK: Rate limit and error rate
@@ -187,7 +232,10 @@ final class SonarService: Sendable {
     static func json(_ result: GraphQLResult) -> JSON {
         var object = JSONObject()
         if !result.errors.isEmpty {
-            object["errors"] = .array(result.errors.map { error in
+            // A query over the record budget fails in many places at once: report each message once.
+            var seen = Set<String>()
+            let distinct = result.errors.filter { seen.insert($0.message).inserted || $0.path.elements.isEmpty }
+            object["errors"] = .array(distinct.prefix(50).map { error in
                 var e = JSONObject()
                 e["message"] = .string(error.message)
                 if !error.locations.isEmpty {
@@ -234,5 +282,67 @@ final class SonarServiceHolder: Sendable {
             existing = created
             return created
         }
+    }
+}
+
+/// A worst-case estimate of the rows a query can return, before running it: each list
+/// (a field selecting `entities`) multiplies its children by its page size.
+enum SonarCost {
+    static let limit: Double = 200_000
+
+    static func estimate(_ document: Document, variables: [String: Map]) -> Double {
+        var fragments: [String: FragmentDefinition] = [:]
+        for case let fragment as FragmentDefinition in document.definitions { fragments[fragment.name.value] = fragment }
+        var worst: Double = 0
+        for case let operation as OperationDefinition in document.definitions {
+            worst = max(worst, cost(operation.selectionSet, fragments, variables, multiplier: 1, depth: 0))
+        }
+        return worst
+    }
+
+    private static func cost(
+        _ set: SelectionSet, _ fragments: [String: FragmentDefinition], _ variables: [String: Map], multiplier: Double, depth: Int
+    ) -> Double {
+        guard depth < 64, multiplier < 1e15 else { return multiplier }
+        var total: Double = 0
+        for selection in set.selections {
+            switch selection {
+            case let field as Field:
+                guard let children = field.selectionSet else { continue }
+                let isList = children.selections.contains { ($0 as? Field)?.name.value == "entities" }
+                if isList {
+                    let size = Double(pageSize(field, variables))
+                    total += multiplier * size
+                    for child in children.selections {
+                        guard let childField = child as? Field, let grand = childField.selectionSet else { continue }
+                        let m = childField.name.value == "entities" ? multiplier * size : multiplier
+                        total += cost(grand, fragments, variables, multiplier: m, depth: depth + 1)
+                    }
+                } else {
+                    total += cost(children, fragments, variables, multiplier: multiplier, depth: depth + 1)
+                }
+            case let inline as InlineFragment:
+                total += cost(inline.selectionSet, fragments, variables, multiplier: multiplier, depth: depth + 1)
+            case let spread as FragmentSpread:
+                if let fragment = fragments[spread.name.value] {
+                    total += cost(fragment.selectionSet, fragments, variables, multiplier: multiplier, depth: depth + 1)
+                }
+            default: break
+            }
+        }
+        return total
+    }
+
+    private static func pageSize(_ field: Field, _ variables: [String: Map]) -> Int {
+        let fallback = SonarQuery.defaultRecordsPerPage
+        guard let paginator = field.arguments.first(where: { $0.name.value == "paginator" })?.value else { return fallback }
+        var size: Int?
+        if let object = paginator as? ObjectValue, let value = object.fields.first(where: { $0.name.value == "records_per_page" })?.value {
+            if let int = value as? IntValue { size = Int(int.value) }
+            if let variable = value as? Variable { size = variables[variable.name.value]?.int }
+        } else if let variable = paginator as? Variable {
+            size = variables[variable.name.value]?.dictionary?["records_per_page"]?.int
+        }
+        return min(SonarQuery.maxRecordsPerPage, max(1, size ?? fallback))
     }
 }

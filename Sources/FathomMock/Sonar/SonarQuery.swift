@@ -24,6 +24,8 @@ struct SonarModel: Sendable {
 struct SonarQuery {
     let model: SonarModel
     let data: SonarData
+    /// Charges returned rows to the request's budget.
+    var spend: ((Int) throws -> Void)? = nil
 
     /// Arguments that are not exact-match columns.
     static let controlArguments: Set<String> = [
@@ -51,6 +53,7 @@ struct SonarQuery {
         let total = sorted.count
         let start = min(total, (page - 1).multipliedReportingOverflow(by: perPage).overflow ? total : (page - 1) * perPage)
         let end = min(total, start + perPage)
+        try spend?(end - start)
         let entities: [(any Sendable)?] = sorted[start..<end].map { $0 }
         // Like Laravel's paginator: at least one page, even when nothing matched.
         let pages = max(1, (total + perPage - 1) / perPage)

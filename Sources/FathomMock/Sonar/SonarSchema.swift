@@ -6,6 +6,9 @@ final class SonarContext: Sendable {
     let model: SonarModel
     let userID: Int64
     private let current: Locked<SonarData>
+    private let served = Locked(0)
+    /// The most entity rows one request may return (nested relations included).
+    static let recordBudget = 10_000
 
     init(store: SonarStore, model: SonarModel, userID: Int64) {
         self.store = store
@@ -15,7 +18,18 @@ final class SonarContext: Sendable {
     }
 
     var data: SonarData { current.withLock { $0 } }
-    var query: SonarQuery { SonarQuery(model: model, data: data) }
+
+    /// Counts rows against the request's budget: a deeply nested query cannot run forever.
+    func spend(_ rows: Int) throws {
+        let total = served.withLock { total -> Int in
+            total += rows
+            return total
+        }
+        if total > Self.recordBudget {
+            throw SonarError("The query returns more than \(Self.recordBudget) records; ask for fewer (use the paginator) or nest less.")
+        }
+    }
+    var query: SonarQuery { SonarQuery(model: model, data: data, spend: { [self] in try spend($0) }) }
 
     /// Runs a mutation on the store and lets the rest of the request see its result.
     func mutate<R>(_ body: (inout SonarData) throws -> R) throws -> R {
@@ -33,6 +47,9 @@ final class SonarContext: Sendable {
 final class SonarSchema: Sendable {
     let schema: GraphQLSchema
     let model: SonarModel
+
+    /// The schema is the same for every instance: built once per process.
+    static let shared = Result { try SonarSchema() }
 
     init() throws {
         let document = try parse(source: SonarSDL.text, noLocation: true)
@@ -236,7 +253,7 @@ final class SonarSchema: Sendable {
                     if let typeColumn, let typeValue {
                         ids = ids.filter { table[$0]?[typeColumn] == .string(typeValue) }
                     }
-                    return try SonarQuery(model: context.model, data: data)
+                    return try SonarQuery(model: context.model, data: data, spend: { try context.spend($0) })
                         .connection(target, args: args, candidates: ids, includeArchived: field == "archived_accounts")
                 }
             }

@@ -108,7 +108,17 @@ final class SonarStore: Sendable {
 
     init(seed: UInt64) {
         self.seed = seed
-        state = Locked(SonarSeed.generate(seed: seed))
+        state = Locked(Self.seeded(seed))
+    }
+
+    /// Seed data is generated once per seed and process; each store then changes its own copy.
+    private static let cache = Locked<[UInt64: SonarData]>([:])
+
+    private static func seeded(_ seed: UInt64) -> SonarData {
+        if let data = cache.withLock({ $0[seed] }) { return data }
+        let data = SonarSeed.generate(seed: seed)
+        cache.withLock { $0[seed] = data }
+        return data
     }
 
     var snapshot: SonarData { state.withLock { $0 } }
