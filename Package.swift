@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL.git", from: "4.3.0"),
     ],
     targets: [
         // C libraries, each behind exactly one Swift module.
@@ -40,6 +41,7 @@ let package = Package(
         .target(name: "FathomMock", dependencies: [
             "FathomCore",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GraphQL", package: "GraphQL"),
         ]),
 
         // The command line: thin commands over the modules above.
@@ -51,7 +53,9 @@ let package = Package(
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
         .testTarget(name: "FathomCurlTests", dependencies: ["FathomCurl", "FathomCore", "FathomMock"]),
         .testTarget(name: "FathomReportsTests", dependencies: ["FathomReports", "FathomXML", "FathomCore"]),
-        .testTarget(name: "FathomMockTests", dependencies: ["FathomMock", "FathomCore"]),
+        .testTarget(name: "FathomMockTests", dependencies: [
+            "FathomMock", "FathomCore", .product(name: "GraphQL", package: "GraphQL"),
+        ]),
         .testTarget(name: "FathomIntegrationTests", dependencies: [
             "fathom", "FathomCore", "FathomCurl", "FathomMock", "FathomReports", "FathomXML",
         ]),

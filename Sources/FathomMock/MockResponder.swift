@@ -18,8 +18,12 @@ struct MockResponder: HTTPResponder {
     typealias Context = MockRequestContext
 
     let configuration: MockConfiguration
+    let sonar: SonarServiceHolder
 
     func respond(to request: Request, context: MockRequestContext) async throws -> Response {
+        if configuration.latencyMs > 0 {
+            try await Task.sleep(for: .milliseconds(configuration.latencyMs))
+        }
         var path = Substring(request.uri.path)
         if path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
         // HEAD is answered as GET without the body.
@@ -82,6 +86,9 @@ struct MockResponder: HTTPResponder {
             return ContentRoutes.ip(context.channel)
         case "/time/now":
             return ContentRoutes.timeNow()
+        case "/api/graphql":
+            guard method == .post else { return Reply.methodNotAllowed(method, path: path, allow: "POST") }
+            return try await sonar.get().handle(request) { try await readBody(request) }
         default:
             break
         }

@@ -43,9 +43,12 @@ public final class MockServer: Sendable {
     }
 
     private let state = Locked(State())
+    /// The Sonar slice's data: per instance, kept across stop and start.
+    private let sonar: SonarServiceHolder
 
     public init(configuration: MockConfiguration = MockConfiguration()) {
         self.configuration = configuration
+        sonar = SonarServiceHolder(configuration: configuration)
     }
 
     /// The bound port once started (`nil` before `start()` and after `stop()`).
@@ -131,7 +134,7 @@ public final class MockServer: Sendable {
         var logger = Logger(label: "fathom.mock")
         logger.logLevel = .warning
         let app = Application(
-            responder: MockResponder(configuration: configuration),
+            responder: MockResponder(configuration: configuration, sonar: sonar),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: nil
