@@ -88,7 +88,8 @@ public final class ConsoleReporter: Reporter {
             color: shouldUseColor(isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment),
             verbosity: verbosity, ascii: ascii
         ) { text in
-            FileHandle.standardOutput.write(Data(text.utf8))
+            // A closed pipe (`fathom run ... | head`) ends console output, not the run.
+            try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
         }
     }
 

@@ -29,16 +29,26 @@ struct Fathom: AsyncParsableCommand {
                 exit(withError: error)
             }
             let message = fullMessage(for: error)
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            writeStandardError("error: \(message)\n")
             if !message.contains("Usage:") {
-                FileHandle.standardError.write(Data("Run 'fathom --help' for usage.\n".utf8))
+                writeStandardError("Run 'fathom --help' for usage.\n")
             }
             Foundation.exit(2)
         }
     }
 }
 
-/// Prints to standard error.
+/// Prints a line to standard error.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    writeStandardError(text.hasSuffix("\n") ? text : text + "\n")
+}
+
+/// Writes to standard error; a closed stream is not an error worth dying for.
+func writeStandardError(_ text: String) {
+    try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
+}
+
+/// Writes to standard output without buffering; a closed pipe is ignored.
+func writeStandardOutput(_ text: String) {
+    try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
 }

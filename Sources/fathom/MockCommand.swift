@@ -6,7 +6,7 @@ import Foundation
 struct MockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock",
-        abstract: "Serve the embedded instance (postman-echo compatible routes) on 127.0.0.1 until interrupted."
+        abstract: "Serve the embedded instance on 127.0.0.1 until interrupted: a slice of Sonar's GraphQL API at /api/graphql, and postman-echo compatible routes."
     )
 
     @Option(help: "Port to listen on; 0 picks a free port and prints it.")
@@ -18,12 +18,29 @@ struct MockCommand: AsyncParsableCommand {
     @Option(help: "The bearer token the instance accepts (default: a fixed demo token, printed at start-up).")
     var token: String = MockConfiguration.demoToken
 
+    @Option(help: "Seed of the Sonar data: the same seed gives byte-identical responses.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("latency-ms"), help: "Milliseconds added to every response.")
+    var latencyMs: Int = 0
+
+    @Option(name: .customLong("error-rate"), help: "Share of Sonar API requests (0 to 1) answered 500.")
+    var errorRate: Double = 0
+
+    @Option(name: .customLong("rate-limit-per-minute"), help: "Answer 429 past this many Sonar API requests a minute (Sonar's is 400); off by default.")
+    var rateLimitPerMinute: Int?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
+        guard latencyMs >= 0 else { throw ValidationError("--latency-ms must be 0 or more") }
+        guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be between 0 and 1, e.g. 0.05") }
+        if let r = rateLimitPerMinute, r < 1 { throw ValidationError("--rate-limit-per-minute must be at least 1") }
     }
 
     func run() async throws {
-        let server = MockServer(configuration: MockConfiguration(host: host, port: port, token: token))
+        let server = MockServer(configuration: MockConfiguration(
+            host: host, port: port, token: token, seed: seed, latencyMs: latencyMs,
+            errorRate: errorRate, rateLimitPerMinute: rateLimitPerMinute))
         do {
             try await server.run { port in
                 var lines = ["fathom mock: listening on http://\(host):\(port)"]
@@ -34,12 +51,12 @@ struct MockCommand: AsyncParsableCommand {
                 }
                 lines.append("fathom mock: press Ctrl-C to stop")
                 // Unbuffered, so a script waiting for the port sees it at once.
-                FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+                writeStandardOutput(lines.joined(separator: "\n") + "\n")
             }
         } catch {
             printError("fathom mock: \(error)")
             throw ExitCode(2)
         }
-        FileHandle.standardOutput.write(Data("fathom mock: stopped\n".utf8))
+        writeStandardOutput("fathom mock: stopped\n")
     }
 }

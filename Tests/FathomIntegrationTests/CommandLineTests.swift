@@ -134,4 +134,16 @@ import Testing
         d.write("a.json", #"{"url": 1}"#)
         #expect(try await runFathom(["validate", d.path]).status == 2)
     }
+
+    @Test func closedStdoutDoesNotCrashTheRun() async throws {
+        // `fathom run ... | head -1`: the pipe closes after one line; the run must finish normally.
+        let script = "\"$0\" run collections/examples/02-bodies --mock --reporter console | head -1 >/dev/null; exit ${PIPESTATUS[0]}"
+        let (status, out) = try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global().async {
+                c.resume(with: Result { try shell("/usr/bin/bash", ["-c", script, fathomBinary]) })
+            }
+        }
+        #expect(status == 0, "\(out)")
+        #expect(!out.contains("Fatal error"), "\(out)")
+    }
 }

@@ -10,6 +10,32 @@ import Testing
         return names.filter { FileManager.default.fileExists(atPath: "\(dir)/\($0)/collection.json") }.sorted()
     }()
 
+    /// The Sonar collections: read-only smoke suite and the write chain.
+    static let sonarCollections: [String] = {
+        let dir = "\(repoRoot)/collections"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return names.filter { $0.hasPrefix("sonar-") && FileManager.default.fileExists(atPath: "\(dir)/\($0)/collection.json") }.sorted()
+    }()
+
+    @Test(arguments: sonarCollections)
+    func sonarCollectionPassesAgainstTheMock(_ name: String) async throws {
+        let reports = TempDir()
+        let r = try await runFathom(["run", "collections/\(name)", "--mock", "--reports-dir", reports.path])
+        #expect(r.status == 0, "\(name) exited \(r.status):\n\(r.output)")
+    }
+
+    @Test func sonarCollectionsAreThere() {
+        #expect(Self.sonarCollections == ["sonar-smoke", "sonar-writes"])
+    }
+
+    @Test func sonarSmokeHasAtLeast25Requests() async throws {
+        let r = try await runFathom(["validate", "collections/sonar-smoke"])
+        #expect(r.status == 0, "\(r.output)")
+        let words = r.stdout.split(separator: " ")
+        let count = words.firstIndex(of: "valid:").flatMap { Int(words[$0 + 1]) } ?? 0
+        #expect(count >= 25, "\(r.stdout)")
+    }
+
     @Test func examplesExist() {
         #expect(Self.examples.count >= 10)
     }
