@@ -41,9 +41,9 @@ public final class JSONReporter: Reporter {
     /// Request and response bodies longer than this many UTF-8 bytes are truncated.
     public let bodyLimit: Int
 
-    private var runInfo: RunInfo?
-    private var results: [RequestResult] = []
-    private var summary: RunSummary?
+    private var recording = RunRecording()
+    private var runInfo: RunInfo? { recording.info }
+    private var summary: RunSummary? { recording.summary }
 
     public init(outputPath: String, bodyLimit: Int = 64 * 1024) {
         self.outputPath = outputPath
@@ -51,24 +51,16 @@ public final class JSONReporter: Reporter {
     }
 
     public func handle(_ event: RunEvent) {
-        switch event {
-        case .runStarted(let info): runInfo = info
-        case .requestStarted: break
-        case .requestFinished(let result): results.append(result)
-        case .runFinished(let s): summary = s
-        }
+        recording.record(event)
     }
 
     public func finish() throws {
-        let text = render().serialized(pretty: true) + "\n"
-        let url = URL(fileURLWithPath: outputPath)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url, options: .atomic)
+        try writeReport(render().serialized(pretty: true) + "\n", to: outputPath)
     }
 
     /// The report as a JSON value.
     public func render() -> JSON {
-        let results = summary?.results ?? self.results
+        let results = recording.results
         let s = summary ?? RunSummary(
             collectionName: runInfo?.collectionName ?? "", results: results,
             durationMs: results.reduce(0) { $0 + $1.durationMs })

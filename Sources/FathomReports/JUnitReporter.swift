@@ -41,9 +41,9 @@ public final class JUnitReporter: Reporter {
     /// Written as each suite's `hostname` attribute; nil leaves it out.
     public let hostname: String?
 
-    private var runInfo: RunInfo?
-    private var results: [RequestResult] = []
-    private var summary: RunSummary?
+    private var recording = RunRecording()
+    private var runInfo: RunInfo? { recording.info }
+    private var summary: RunSummary? { recording.summary }
 
     public init(outputPath: String, hostname: String? = JUnitReporter.localHostname()) {
         self.outputPath = outputPath
@@ -51,26 +51,18 @@ public final class JUnitReporter: Reporter {
     }
 
     public func handle(_ event: RunEvent) {
-        switch event {
-        case .runStarted(let info): runInfo = info
-        case .requestStarted: break
-        case .requestFinished(let result): results.append(result)
-        case .runFinished(let s): summary = s
-        }
+        recording.record(event)
     }
 
     /// Renders the report and writes it, creating the output directory if missing.
     public func finish() throws {
-        let xml = try render()
-        let url = URL(fileURLWithPath: outputPath)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(xml.utf8).write(to: url, options: .atomic)
+        try writeReport(try render(), to: outputPath)
     }
 
     /// The report as XML text.
     public func render() throws(XMLError) -> String {
         let collection = summary?.collectionName ?? runInfo?.collectionName ?? "fathom"
-        let results = summary?.results ?? self.results
+        let results = recording.results
         let suites = results.map { JUnitSuite(result: $0, collection: collection) }
         let totalMs = summary?.durationMs ?? results.reduce(0) { $0 + $1.durationMs }
 
