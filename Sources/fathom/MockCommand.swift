@@ -6,7 +6,7 @@ import Foundation
 struct MockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock",
-        abstract: "Serve the embedded instance (postman-echo compatible routes) on 127.0.0.1 until interrupted."
+        abstract: "Serve the embedded instance (postman-echo compatible routes and a Sonar GraphQL slice at /api/graphql) on 127.0.0.1 until interrupted."
     )
 
     @Option(help: "Port to listen on; 0 picks a free port and prints it.")
@@ -18,12 +18,30 @@ struct MockCommand: AsyncParsableCommand {
     @Option(help: "The bearer token the instance accepts (default: a fixed demo token, printed at start-up).")
     var token: String = MockConfiguration.demoToken
 
+    @Option(help: "Seed of the Sonar API's data (/api/graphql): the same seed gives the same responses.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("latency-ms"), help: "Milliseconds added to every response.")
+    var latencyMs: Int = 0
+
+    @Option(name: .customLong("error-rate"), help: "Share (0 to 1) of Sonar API requests answered 500.")
+    var errorRate: Double = 0
+
+    @Option(name: .customLong("rate-limit"), help: "Sonar API requests allowed a minute (Sonar's is 400); off by default.")
+    var rateLimit: Int?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
+        guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative") }
+        guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be between 0 and 1") }
+        if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1") }
     }
 
     func run() async throws {
-        let server = MockServer(configuration: MockConfiguration(host: host, port: port, token: token))
+        let server = MockServer(configuration: MockConfiguration(
+            host: host, port: port, token: token, seed: seed, latencyMs: latencyMs, errorRate: errorRate,
+            rateLimitPerMinute: rateLimit
+        ))
         do {
             try await server.run { port in
                 var lines = ["fathom mock: listening on http://\(host):\(port)"]
