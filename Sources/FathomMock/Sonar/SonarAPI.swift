@@ -70,8 +70,7 @@ final class SonarService: Sendable {
         let result: GraphQLResult
         do {
             // The engine's own steps: parse, validate, a cost check of ours, execute.
-            let document = try parse(source: Source(body: parsed.query, name: "GraphQL request"))
-            let problems = validate(schema: schema.schema, ast: document)
+            let (document, problems) = try checked(parsed.query)
             if !problems.isEmpty {
                 result = GraphQLResult(errors: problems)
             } else if case let cost = SonarCost.estimate(document, variables: parsed.variables), cost > SonarCost.limit {
@@ -121,6 +120,28 @@ final class SonarService: Sendable {
             }
         }
         return deepest > maxNesting ? deepest : nil
+    }
+
+    // MARK: Parsed documents
+
+    /// Valid documents by query text: a collection or a load test sends the same few
+    /// queries again and again, and parsing and validating them is most of a small query's cost.
+    private let documents = Locked<[String: Document]>([:])
+    private static let maxCachedDocuments = 256
+    private static let maxCachedQueryLength = 16_384
+
+    /// The engine's parse and validation of `query`, remembered when it is valid.
+    private func checked(_ query: String) throws -> (Document, [GraphQLError]) {
+        if let cached = documents.withLock({ $0[query] }) { return (cached, []) }
+        let document = try parse(source: Source(body: query, name: "GraphQL request"))
+        let problems = validate(schema: schema.schema, ast: document)
+        if problems.isEmpty, query.utf8.count <= Self.maxCachedQueryLength {
+            documents.withLock { cache in
+                if cache.count >= Self.maxCachedDocuments { cache.removeAll(keepingCapacity: true) }
+                cache[query] = document
+            }
+        }
+        return (document, problems)
     }
 
     // MARK: Rate limit and error rate

@@ -2,6 +2,10 @@ import GraphQL
 
 /// The mutations of the slice, with Sonar's input shapes. Invalid input is reported as a
 /// field error in the standard `errors` list (the mutation's data is `null`).
+///
+/// Input fields for things the mock does not model (account groups, custom field data,
+/// ticket categories, message and email categories, a create's serviceable address) are
+/// accepted (ids that must exist are checked) and otherwise ignored.
 enum SonarMutations {
     static func resolver(_ field: String) -> GraphQLFieldResolve? {
         let body: (@Sendable (Input, SonarContext) throws -> (any Sendable)?)? =
@@ -230,6 +234,8 @@ enum SonarMutations {
                 if let value = input.string(key) { row.cells[key] = .string(value) } else { problems.add("The \(key) field cannot be null.") }
             }
             if let spam = input.bool("is_spam") { row.cells["is_spam"] = .bool(spam) }
+            // Mailboxes are not modelled: the id is stored as given.
+            if input.has("inbound_mailbox_id") { row.cells["inbound_mailbox_id"] = input.int64("inbound_mailbox_id").map(Cell.int) }
             try applyTicketFields(input, data: data, cells: &row.cells, problems: &problems)
             for key in ["due_date", "ticketable_type", "ticketable_id", "parent_ticket_id", "ticket_group_id", "user_id", "inbound_mailbox_id"]
             where input.bool("unset_" + key) == true {
