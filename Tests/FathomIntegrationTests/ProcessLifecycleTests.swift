@@ -109,4 +109,57 @@ import Glibc
         // Stopped before running all four.
         #expect(junit.components(separatedBy: "<testsuite ").count - 1 < 4)
     }
+
+    /// Runs `fathom mock` with extra flags, sends `count` GraphQL requests with curl, stops it.
+    func mockResponses(_ flags: [String], count: Int) async throws -> [String] {
+        try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global().async {
+                do {
+                    let (p, out, _) = try self.start(["mock", "--port", "0"] + flags)
+                    let banner = self.readUntil(out, "Ctrl-C")
+                    guard let range = banner.range(of: #"http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) else {
+                        kill(p.processIdentifier, SIGKILL)
+                        c.resume(returning: ["no banner: \(banner)"])
+                        return
+                    }
+                    var bodies: [String] = []
+                    for _ in 0..<count {
+                        let (_, body) = try shell("/usr/bin/curl", [
+                            "-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer fathom-demo-token",
+                            "-H", "Content-Type: application/json", "-d", #"{"query": "{ me { id } }"}"#,
+                            String(banner[range]) + "/api/graphql",
+                        ])
+                        bodies.append(body)
+                    }
+                    kill(p.processIdentifier, SIGTERM)
+                    p.waitUntilExit()
+                    c.resume(returning: bodies)
+                } catch { c.resume(throwing: error) }
+            }
+        }
+    }
+
+    @Test func mockRateLimitAnswers429() async throws {
+        let bodies = try await mockResponses(["--rate-limit-per-minute", "2"], count: 3)
+        #expect(bodies.count == 3)
+        #expect(bodies[0].hasSuffix("\n200"), "\(bodies)")
+        #expect(bodies[1].hasSuffix("\n200"), "\(bodies)")
+        #expect(bodies[2].hasSuffix("\n429"), "\(bodies)")
+        #expect(bodies[2].contains("Request limit of 2/min reached."), "\(bodies)")
+    }
+
+    @Test func mockErrorRateAndSeed() async throws {
+        let failing = try await mockResponses(["--error-rate", "1"], count: 2)
+        #expect(failing.allSatisfy { $0.hasSuffix("\n500") }, "\(failing)")
+        let a = try await mockResponses(["--seed", "7"], count: 1)
+        let b = try await mockResponses(["--seed", "7"], count: 1)
+        #expect(a == b)
+        #expect(a.first?.hasSuffix("\n200") == true, "\(a)")
+    }
+
+    @Test func mockRejectsBadFlags() async throws {
+        #expect(try await runFathom(["mock", "--error-rate", "2"]).status == 2)
+        #expect(try await runFathom(["mock", "--port", "70000"]).status == 2)
+        #expect(try await runFathom(["mock", "--rate-limit-per-minute", "0"]).status == 2)
+    }
 }
