@@ -57,4 +57,11 @@ import Testing
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
     }
+
+    @Test func numbersOutOfRangeAreErrors() {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse("[1e400]") }
+        #expect((try? JSONParser.parse("[1e300]"))?[0] == .double(1e300))
+        #expect((try? JSONParser.parse("[-9223372036854775808]"))?[0] == .integer(Int64.min))
+        #expect((try? JSONParser.parse("[9223372036854775808]"))?[0] == .double(9223372036854775808.0))
+    }
 }

@@ -146,4 +146,13 @@ import Testing
         #expect(status == 0, "\(out)")
         #expect(!out.contains("Fatal error"), "\(out)")
     }
+
+    @Test func headerValuesCannotInjectLines() async throws {
+        let d = TempDir()
+        collection(d)
+        d.write("a.json", #"{"url": "{{instance}}/headers", "headers": {"X-Value": "{{v}}"}}"#)
+        let r = try await runFathom(["run", d.path, "--mock", "--reporter", "console", "--var", "v=a\r\nX-Injected: 1"])
+        #expect(r.status == 3, "\(r.output)")
+        #expect(r.stdout.contains("line break"), "\(r.stdout)")
+    }
 }

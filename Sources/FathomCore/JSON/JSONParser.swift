@@ -400,6 +400,7 @@ public struct JSONParser {
             }
             let text = String(decoding: slice, as: UTF8.self)
             guard let d = Double(text) else { throw fail("invalid number '\(text)'", at: start) }
+            guard d.isFinite else { throw fail("the number \(text) is too large to represent", at: start) }
             return .double(d)
         }
 

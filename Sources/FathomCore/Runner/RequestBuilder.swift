@@ -177,6 +177,10 @@ struct RequestBuilder {
             body = Array(JSON.object(payload).serialized().utf8)
             contentType = "application/json"
         }
+        // A line break in a header would let a value forge more headers: refuse it.
+        for h in headers where h.name.isEmpty || (h.name + h.value).utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) || h.name.contains(":") {
+            throw RequestBuildError(message: "\(spec.file): header '\(h.name)' has an empty name, a ':' in its name, or a line break in its name or value; remove it (check the variables it uses)")
+        }
         if let contentType, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
             headers.append(HTTPHeader("Content-Type", contentType))
         }
