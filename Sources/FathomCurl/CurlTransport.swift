@@ -60,7 +60,17 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         self.handle = handle
         self.userAgent = userAgent
         exchangePointer = Unmanaged.passUnretained(exchange).toOpaque()
+        executor = QueueTaskExecutor(queue: performQueue)
+        performQueue.setSpecific(key: CurlTransport.queueKey, value: ObjectIdentifier(self))
     }
+
+    private static let queueKey = DispatchSpecificKey<ObjectIdentifier>()
+
+    /// An executor on the transport's own transfer thread. A task that prefers it
+    /// (`withTaskExecutorPreference(transport.executor) { ... }`) runs there, and its
+    /// `send` calls perform in place instead of hopping threads; the cooperative pool
+    /// stays free for anything else in the process, such as an embedded server.
+    public let executor: any TaskExecutor
 
     deinit {
         curl_easy_cleanup(handle)
@@ -78,16 +88,20 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         // The blocking transfer runs on the transport's own thread, never on Swift
         // concurrency's small cooperative pool: an in-process server (the embedded
         // instance) needs that pool to answer, even on a one-core machine.
-        let result: Result<HTTPResponse, TransportError> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                performQueue.async {
-                    let r = Result { () throws(TransportError) -> HTTPResponse in
-                        try self.lock.withLock { () throws(TransportError) -> HTTPResponse in
-                            try self.perform(request, ticket: ticket)
-                        }
-                    }
-                    continuation.resume(returning: r)
+        // A caller already running on that thread (see `executor`) performs in place,
+        // saving two thread hand-offs per request.
+        let transfer = { @Sendable () -> Result<HTTPResponse, TransportError> in
+            Result { () throws(TransportError) -> HTTPResponse in
+                try self.lock.withLock { () throws(TransportError) -> HTTPResponse in
+                    try self.perform(request, ticket: ticket)
                 }
+            }
+        }
+        let onOwnQueue = DispatchQueue.getSpecific(key: CurlTransport.queueKey) == ObjectIdentifier(self)
+        let result: Result<HTTPResponse, TransportError> = await withTaskCancellationHandler {
+            if onOwnQueue { return transfer() }
+            return await withCheckedContinuation { continuation in
+                performQueue.async { continuation.resume(returning: transfer()) }
             }
         } onCancel: {
             cancel.fire()
@@ -362,4 +376,15 @@ private func asciiEqualsIgnoringCase(_ a: String, _ lowercase: StaticString) -> 
         index += 1
     }
     return index == b.count
+}
+
+/// Runs a task's jobs on a serial dispatch queue, one at a time.
+final class QueueTaskExecutor: TaskExecutor, @unchecked Sendable {
+    let queue: DispatchQueue
+    init(queue: DispatchQueue) { self.queue = queue }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
 }

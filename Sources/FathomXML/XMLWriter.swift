@@ -145,6 +145,17 @@ public final class XMLWriter {
 
     /// Element and attribute names are chosen by code, not data; reject the obviously wrong.
     private func validateName(_ name: String) throws(XMLError) {
+        // Fast path: the ASCII names reporters write (`testcase`, `name`, ...).
+        var ascii = !name.isEmpty
+        for (i, b) in name.utf8.enumerated() {
+            let letter = (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F || b == 0x3A
+            let other = (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E
+            if !(letter || (i > 0 && other)) {
+                ascii = false
+                break
+            }
+        }
+        if ascii { return }
         guard let first = name.unicodeScalars.first,
             first == "_" || first == ":" || first.properties.isAlphabetic,
             name.unicodeScalars.allSatisfy({ $0 == "_" || $0 == ":" || $0 == "-" || $0 == "." || $0.properties.isAlphabetic || ("0"..."9").contains($0) })

@@ -182,7 +182,10 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let interrupts = InterruptHandler(flag: config.cancellation)
-        let summary = await Runner(collection: spec, configuration: config, transport: CurlTransport(), xpath: LibXMLXPath(), reporters: reporters).run()
+        let transport = CurlTransport()
+        let runner = Runner(collection: spec, configuration: config, transport: transport, xpath: LibXMLXPath(), reporters: reporters)
+        // The run loop lives on the transport's thread: requests go out without thread hops.
+        let summary = await withTaskExecutorPreference(transport.executor) { await runner.run() }
         _ = interrupts
         await server?.stop()
 
