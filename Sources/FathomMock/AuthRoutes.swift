@@ -70,26 +70,7 @@ enum AuthRoutes {
             let key = rest[..<eq].trimmingSpaces().lowercased()
             rest = rest[rest.index(after: eq)...].trimmingSpaces()
             if rest.first == "\"" {
-                rest = rest.dropFirst()
-                var parameter = ""
-                var escaped = false
-                var index = rest.startIndex
-                while index < rest.endIndex {
-                    let c = rest[index]
-                    if escaped {
-                        parameter.append(c)
-                        escaped = false
-                    } else if c == "\\" {
-                        escaped = true
-                    } else if c == "\"" {
-                        break
-                    } else {
-                        parameter.append(c)
-                    }
-                    index = rest.index(after: index)
-                }
-                result[key] = parameter
-                rest = index < rest.endIndex ? rest[rest.index(after: index)...] : rest[rest.endIndex...]
+                result[key] = readQuotedString(&rest)
             } else {
                 let end = rest.firstIndex(of: ",") ?? rest.endIndex
                 result[key] = String(rest[..<end].trimmingSpaces())

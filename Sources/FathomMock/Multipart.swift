@@ -92,24 +92,7 @@ enum Multipart {
             rest = rest[rest.index(after: eq)...].trimmingSpaces()
             var parameter = ""
             if rest.first == "\"" {
-                rest = rest.dropFirst()
-                var escaped = false
-                var index = rest.startIndex
-                while index < rest.endIndex {
-                    let c = rest[index]
-                    if escaped {
-                        parameter.append(c)
-                        escaped = false
-                    } else if c == "\\" {
-                        escaped = true
-                    } else if c == "\"" {
-                        break
-                    } else {
-                        parameter.append(c)
-                    }
-                    index = rest.index(after: index)
-                }
-                rest = index < rest.endIndex ? rest[rest.index(after: index)...] : rest[rest.endIndex...]
+                parameter = readQuotedString(&rest)
                 if let semicolon = rest.firstIndex(of: ";") {
                     rest = rest[rest.index(after: semicolon)...]
                 } else {
@@ -154,4 +137,29 @@ extension Substring {
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
         return s
     }
+}
+
+/// Reads an HTTP quoted-string (RFC 9110 §5.6.4) from `rest`, which starts at the
+/// opening quote, undoing backslash escapes; leaves `rest` after the closing quote.
+func readQuotedString(_ rest: inout Substring) -> String {
+    rest = rest.dropFirst()
+    var value = ""
+    var escaped = false
+    var index = rest.startIndex
+    while index < rest.endIndex {
+        let c = rest[index]
+        if escaped {
+            value.append(c)
+            escaped = false
+        } else if c == "\\" {
+            escaped = true
+        } else if c == "\"" {
+            break
+        } else {
+            value.append(c)
+        }
+        index = rest.index(after: index)
+    }
+    rest = index < rest.endIndex ? rest[rest.index(after: index)...] : rest[rest.endIndex...]
+    return value
 }
