@@ -21,9 +21,25 @@ struct RunRecording {
     var results: [RequestResult] { summary?.results ?? finished }
 }
 
+/// A report file that could not be written, with the path and the reason.
+public struct ReportWriteError: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String {
+        "cannot write the report \(path): \(reason) (choose a writable directory with --reports-dir)"
+    }
+}
+
 /// Writes a report file, creating its directory when missing, atomically.
-func writeReport(_ text: String, to path: String) throws {
+func writeReport(_ text: String, to path: String) throws(ReportWriteError) {
     let url = URL(fileURLWithPath: path)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(text.utf8).write(to: url, options: .atomic)
+    do {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url, options: .atomic)
+    } catch {
+        // Foundation wraps the system's reason ("Not a directory") in a generic one.
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error
+        let reason = underlying.map { ($0 as NSError).localizedFailureReason ?? ($0 as NSError).localizedDescription } ?? error.localizedDescription
+        throw ReportWriteError(path: path, reason: reason)
+    }
 }

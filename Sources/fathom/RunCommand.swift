@@ -192,7 +192,7 @@ struct RunCommand: AsyncParsableCommand {
         var reportFailed = false
         for r in reporters {
             do { try r.finish() } catch {
-                printError("fathom: cannot write a report: \(error)")
+                printError("fathom: \(error)")
                 reportFailed = true
             }
         }

@@ -155,4 +155,13 @@ import Testing
         #expect(r.status == 3, "\(r.output)")
         #expect(r.stdout.contains("line break"), "\(r.stdout)")
     }
+
+    @Test func unwritableReportsDirectoryIsAClearError() async throws {
+        let d = TempDir()
+        let blocker = d.write("not-a-directory", "a file where the reports directory should go")
+        let r = try await runFathom(["run", "collections/examples/01-basics", "--mock", "--reporter", "console,junit", "--reports-dir", blocker + "/reports"])
+        #expect(r.status == 2, "\(r.output)")
+        #expect(r.stderr.contains("cannot write the report \(blocker)/reports/example-basics.junit.xml"), "\(r.stderr)")
+        #expect(!r.stderr.contains("NSCocoaErrorDomain"))
+    }
 }
