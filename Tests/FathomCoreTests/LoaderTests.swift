@@ -149,6 +149,17 @@ import Testing
         #expect(!env.variables.isEmpty)
     }
 
+    @Test func folderLinkLoopIsAnError() throws {
+        let d = TempDir()
+        collection(d)
+        d.write("a.json", #"{"url": "http://x"}"#)
+        try FileManager.default.createDirectory(atPath: d.path + "/sub", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: d.path + "/sub/up", withDestinationPath: "..")
+        let errs = loadErrors(d.path)
+        #expect(errs.count == 1)
+        #expect(errs.first?.contains("link back to an enclosing folder") == true, "\(errs)")
+    }
+
     @Test func naturalOrdering() {
         let names = ["10-x", "2-x", "1-x", "a", "B", "01-y"]
         #expect(names.sorted(by: naturalLess) == ["1-x", "01-y", "2-x", "10-x", "a", "B"])

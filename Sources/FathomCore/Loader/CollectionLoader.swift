@@ -46,14 +46,24 @@ public enum CollectionLoader {
             }
             diags += checker.diagnostics
         }
-        let rootFolder = loadFolder(root, id: "", name: name, settings: settings, isRoot: true, diagnostics: &diags)
+        let rootFolder = loadFolder(root, id: "", name: name, settings: settings, isRoot: true, ancestors: [], diagnostics: &diags)
         let collection = CollectionSpec(name: name, description: settings.description, rootPath: root, root: rootFolder)
         if diags.isEmpty { diags = checkTargets(collection) }
         if !diags.isEmpty { throw LoadError(diags) }
         return collection
     }
 
-    static func loadFolder(_ dir: String, id: String, name: String, settings: Settings, isRoot: Bool, diagnostics diags: inout [Diagnostic]) -> Folder {
+    static func loadFolder(
+        _ dir: String, id: String, name: String, settings: Settings, isRoot: Bool, ancestors: [String],
+        diagnostics diags: inout [Diagnostic]
+    ) -> Folder {
+        // A symbolic link back to an enclosing folder would load the same requests forever.
+        let real = URL(fileURLWithPath: dir).resolvingSymlinksInPath().path
+        if ancestors.contains(real) {
+            diags.append(Diagnostic(file: dir, position: nil, message: "this folder is a link back to an enclosing folder (\(real)); remove the link or point it elsewhere"))
+            return Folder(id: id, name: name, settings: settings, children: [])
+        }
+        let ancestors = ancestors + [real]
         var entries: [String]
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: dir)
@@ -105,7 +115,7 @@ public enum CollectionLoader {
                     }
                     diags += checker.diagnostics
                 }
-                let folder = loadFolder(full, id: childID, name: folderName, settings: folderSettings, isRoot: false, diagnostics: &diags)
+                let folder = loadFolder(full, id: childID, name: folderName, settings: folderSettings, isRoot: false, ancestors: ancestors, diagnostics: &diags)
                 children.append(.folder(folder))
             } else if let (json, map) = parseFile(full, into: &diags) {
                 var checker = FileChecker(file: full, map: map)
