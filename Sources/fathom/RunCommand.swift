@@ -24,7 +24,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Environment: NAME for <collection>/environments/NAME.json, or a path to a file.")
     var env: String?
 
-    @Option(name: .customLong("var"), help: ArgumentHelp("Set a variable (repeatable). Numbers and true/false keep their type.", valueName: "name=value"))
+    @Option(name: .customLong("var"), help: ArgumentHelp("Set a variable (repeatable). Numbers and true/false keep their JSON type; anything else is text.", valueName: "name=value"))
     var vars: [String] = []
 
     @Option(name: .customLong("secret"), help: ArgumentHelp("Set a secret variable, redacted in all output (repeatable).", valueName: "name=value"))
@@ -93,12 +93,15 @@ struct RunCommand: AsyncParsableCommand {
         reporter.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    /// `name=value` → (name, value), the value typed when it is a JSON number or boolean.
+    /// `name=value` → (name, value), the value typed when it is a JSON number or boolean
+    /// written the way JSON writes it back.
     static func parseAssignment(_ s: String) -> (String, JSON) {
         let eq = s.firstIndex(of: "=")!
         let name = String(s[..<eq])
         let raw = String(s[s.index(after: eq)...])
-        if let v = try? JSONParser.parse(raw) {
+        // Typed only when the text reads back the same: `25` and `true` keep their type,
+        // while `1.10`, `007` or `1e3` stay the strings the user typed.
+        if let v = try? JSONParser.parse(raw), v.serialized() == raw {
             switch v {
             case .integer, .double, .bool: return (name, v)
             default: break

@@ -164,4 +164,17 @@ import Testing
         #expect(r.stderr.contains("cannot write the report \(blocker)/reports/example-basics.junit.xml"), "\(r.stderr)")
         #expect(!r.stderr.contains("NSCocoaErrorDomain"))
     }
+
+    @Test func varTypingKeepsWhatWasTyped() async throws {
+        let d = TempDir()
+        collection(d)
+        d.write("a.json", """
+            {"url": "{{instance}}/post", "json": {"n": "{{n}}", "v": "{{v}}", "b": "{{b}}", "z": "{{z}}"},
+             "assert": [{"path": "$.json.n", "equals": 25}, {"path": "$.json.n", "type": "integer"},
+                        {"path": "$.json.v", "equals": "1.10"}, {"path": "$.json.b", "equals": true},
+                        {"path": "$.json.z", "equals": "007"}]}
+            """)
+        let r = try await runFathom(["run", d.path, "--mock", "--reporter", "console", "--var", "n=25", "--var", "v=1.10", "--var", "b=true", "--var", "z=007"])
+        #expect(r.status == 0, "\(r.output)")
+    }
 }
