@@ -8,19 +8,18 @@ public struct LibXMLXPath: XPathEvaluating {
     public init() {}
 
     public func evaluate(_ expression: String, body: [UInt8], isHTML: Bool) throws -> JSON? {
-        switch try XPathEvaluator.evaluate(expression, onXML: body, isHTML: isHTML) {
+        let result = try XPathEvaluator.evaluate(expression, onXML: body, isHTML: isHTML)
+        switch result {
         case .nodeSet(let nodes):
             switch nodes.count {
             case 0: return nil
             case 1: return .string(nodes[0])
-            default: return .array(nodes.map { .string($0) })
+            default: return result.json
             }
-        case .number(let d):
-            if d.isNaN { return nil }
-            if d.rounded() == d, d.magnitude < 9e15 { return .integer(Int64(d)) }
-            return .double(d)
-        case .string(let s): return .string(s)
-        case .boolean(let b): return .bool(b)
+        case .number(let d) where d.isNaN:
+            return nil
+        default:
+            return result.json
         }
     }
 }

@@ -160,6 +160,15 @@ import Testing
         #expect(errs.first?.contains("link back to an enclosing folder") == true, "\(errs)")
     }
 
+    @Test func onlyAWholeReferenceMayStandForANumber() {
+        let d = TempDir()
+        collection(d)
+        d.write("a.json", #"{"url": "http://x", "assert": [{"status": "{{code}}"}, {"status": "{{a}}{{b}}"}]}"#)
+        let errs = loadErrors(d.path)
+        #expect(errs.count == 1, "\(errs)")
+        #expect(errs.first?.contains("'status' takes a number") == true)
+    }
+
     @Test func naturalOrdering() {
         let names = ["10-x", "2-x", "1-x", "a", "B", "01-y"]
         #expect(names.sorted(by: naturalLess) == ["1-x", "01-y", "2-x", "10-x", "a", "B"])

@@ -31,7 +31,7 @@ struct FileChecker {
     /// True when a JSON string is a single whole template, which may stand for any type.
     static func isWholeTemplate(_ value: JSON) -> Bool {
         guard case .string(let s) = value else { return false }
-        return s.hasPrefix("{{") && s.hasSuffix("}}") && s.count >= 4
+        return Template.wholeReference(s) != nil
     }
 
     mutating func string(_ value: JSON?, at pointer: String, field: String) -> String? {
