@@ -11,6 +11,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/GraphQLSwift/GraphQL.git", from: "4.3.0"),
+        // The embedded instance's real deflate (zlib) and multipart parsing.
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         // C libraries, each behind exactly one Swift module.
@@ -24,6 +27,11 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
 
         // The core: model, loader, templates, JSONPath, assertions, runner. No C modules.
         .target(name: "FathomCore"),
@@ -34,30 +42,42 @@ let package = Package(
         // libxml2: the XML writer used by the JUnit reporter, and XPath for assertions.
         .target(name: "FathomXML", dependencies: ["FathomCore", "CLibXML2"]),
 
+        // Digests and HMAC on OpenSSL's libcrypto: the only module that touches it.
+        .target(name: "FathomCrypto", dependencies: ["FathomCore", "CCrypto"]),
+
+        // The second front end: reads Postman collections, environments and globals
+        // into the core model, and writes native collections (fathom import).
+        .target(name: "FathomPostman", dependencies: ["FathomCore"]),
+
         // Reporters: console, JUnit, JSON. They read run events only.
         .target(name: "FathomReports", dependencies: ["FathomCore", "FathomXML"]),
 
-        // The embedded instance (echo routes; Sonar slice later).
+        // The embedded instance: postman-echo compatible routes and a slice of Sonar's GraphQL API.
         .target(name: "FathomMock", dependencies: [
-            "FathomCore",
+            "FathomCore", "FathomCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GraphQL", package: "GraphQL"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
         ]),
 
         // The command line: thin commands over the modules above.
         .executableTarget(name: "fathom", dependencies: [
-            "FathomCore", "FathomCurl", "FathomXML", "FathomReports", "FathomMock",
+            "FathomCore", "FathomCurl", "FathomXML", "FathomCrypto", "FathomPostman", "FathomReports", "FathomMock",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
+        .testTarget(name: "FathomCryptoTests", dependencies: ["FathomCrypto", "FathomCore"]),
+        .testTarget(name: "FathomPostmanTests", dependencies: ["FathomPostman", "FathomCore"]),
         .testTarget(name: "FathomCurlTests", dependencies: ["FathomCurl", "FathomCore", "FathomMock"]),
         .testTarget(name: "FathomReportsTests", dependencies: ["FathomReports", "FathomXML", "FathomCore"]),
         .testTarget(name: "FathomMockTests", dependencies: [
             "FathomMock", "FathomCore", .product(name: "GraphQL", package: "GraphQL"),
+            .product(name: "CompressNIO", package: "compress-nio"),
         ]),
         .testTarget(name: "FathomIntegrationTests", dependencies: [
-            "fathom", "FathomCore", "FathomCurl", "FathomMock", "FathomReports", "FathomXML",
+            "fathom", "FathomCore", "FathomCurl", "FathomMock", "FathomReports", "FathomXML", "FathomPostman",
         ]),
     ],
     swiftLanguageModes: [.v6]

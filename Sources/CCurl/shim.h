@@ -14,6 +14,8 @@
 
 static const long fathom_curl_global_all = CURL_GLOBAL_ALL;
 static const long fathom_curlauth_digest = (long)CURLAUTH_DIGEST;
+static const long fathom_curlauth_ntlm = (long)CURLAUTH_NTLM;
+static const long fathom_redir_post_all = (long)CURL_REDIR_POST_ALL;
 static const size_t fathom_curl_error_size = CURL_ERROR_SIZE;
 
 /* ---- callback types ---- */

@@ -42,13 +42,15 @@ private let curlGlobalInitResult: CURLcode = curl_global_init(fathom_curl_global
 /// - Cancelling the calling task aborts the transfer with `.cancelled`.
 public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer
-    private let lock = PThreadLock()
+    private let lock = Locked()
     private let performQueue = DispatchQueue(label: "fathom.curl.transfer")
     private let exchange = Exchange()
     private let exchangePointer: UnsafeMutableRawPointer
     private let userAgent: String?
     /// The request header list of the exchange in flight (freed after it).
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// The `--connect-to` list of the exchange in flight (freed after it).
+    private var connectToList: UnsafeMutablePointer<curl_slist>?
 
     /// Creates a transport with its own easy handle (and so its own connections
     /// and cookie jar).
@@ -75,6 +77,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     deinit {
         curl_easy_cleanup(handle)
         curl_slist_free_all(headerList)
+        curl_slist_free_all(connectToList)
     }
 
     /// The libcurl version string, e.g. "libcurl/7.88.1 OpenSSL/3.0.15 zlib/1.2.13 ...".
@@ -143,6 +146,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         defer {
             curl_slist_free_all(headerList)
             headerList = nil
+            curl_slist_free_all(connectToList)
+            connectToList = nil
         }
 
         let body = try configure(request)
@@ -178,8 +183,9 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
 
         // "" offers every compression libcurl was built with and decodes the body.
         try set(CURLOPT_ACCEPT_ENCODING, "")
-        // The in-memory cookie engine; the jar itself survives curl_easy_reset.
-        try set(CURLOPT_COOKIEFILE, "")
+        // The in-memory cookie engine; the jar itself survives curl_easy_reset. A request
+        // with cookies off neither sends nor stores any (Postman's disableCookies).
+        if request.options.cookies { try set(CURLOPT_COOKIEFILE, "") }
         if let userAgent { try set(CURLOPT_USERAGENT, userAgent) }
 
         // Method and body.
@@ -205,6 +211,11 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         // Redirects (CURLOPT_UNRESTRICTED_AUTH deliberately left off).
         try set(CURLOPT_FOLLOWLOCATION, options.followRedirects ? 1 : 0)
         if options.followRedirects { try set(CURLOPT_MAXREDIRS, max(0, options.maxRedirects)) }
+        if options.followOriginalMethod { try set(CURLOPT_POSTREDIR, fathom_redir_post_all) }
+        if !options.connectTo.isEmpty {
+            for entry in options.connectTo { connectToList = curl_slist_append(connectToList, entry) }
+            try check(fathom_setopt_slist(handle, CURLOPT_CONNECT_TO, connectToList))
+        }
 
         // TLS.
         if options.insecure {
@@ -227,10 +238,20 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             try check(fathom_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(max(0, limit))))
         }
 
-        if case .digest(let username, let password)? = request.auth {
+        switch request.auth {
+        case nil: break
+        case .digest(let username, let password)?:
             try set(CURLOPT_HTTPAUTH, fathom_curlauth_digest)
             try set(CURLOPT_USERNAME, username)
             try set(CURLOPT_PASSWORD, password)
+        case .ntlm(let username, let password)?:
+            try set(CURLOPT_HTTPAUTH, fathom_curlauth_ntlm)
+            try set(CURLOPT_USERNAME, username)
+            try set(CURLOPT_PASSWORD, password)
+        case .awsSigV4(let provider, let accessKey, let secretKey)?:
+            try set(CURLOPT_AWS_SIGV4, provider)
+            try set(CURLOPT_USERNAME, accessKey)
+            try set(CURLOPT_PASSWORD, secretKey)
         }
         return body
     }

@@ -1,3 +1,5 @@
+import FathomCrypto
+import Foundation
 import FathomCore
 import Hummingbird
 
@@ -12,7 +14,7 @@ enum AuthRoutes {
 
     static func basic(_ request: Request) -> Response {
         if let credentials = request.headers[.authorization].flatMap({ schemeValue($0, scheme: "basic") }),
-            let decoded = Base64.decode(credentials),
+            let decoded = Data(base64Encoded: String(credentials)),
             String(decoding: decoded, as: UTF8.self) == "\(user):\(password)"
         {
             return Reply.json(["authenticated": true])
@@ -82,7 +84,7 @@ enum AuthRoutes {
 
     private static func makeNonce() -> String {
         var generator = SystemRandomNumberGenerator()
-        return Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        return hexEncode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
     // MARK: Bearer
@@ -114,4 +116,9 @@ enum AuthRoutes {
         else { return nil }
         return trimmed[trimmed.index(after: space)...].trimmingSpaces()
     }
+}
+
+/// MD5 for HTTP Digest authentication (RFC 7616 `algorithm=MD5`), on libcrypto.
+enum MD5 {
+    static func hex(_ text: String) -> String { LibCrypto().hexHash(.md5, text) }
 }

@@ -12,7 +12,7 @@ enum CompressionRoutes {
     }
 
     private static func encoded(
-        _ request: Request, flag: String, encoding: String, encode: ([UInt8]) -> [UInt8]
+        _ request: Request, flag: String, encoding: String, encode: ([UInt8]) -> [UInt8]?
     ) -> Response {
         let body: JSON = [
             flag: true,
@@ -22,6 +22,9 @@ enum CompressionRoutes {
         var headers = HTTPFields()
         headers[.contentEncoding] = encoding
         headers[.vary] = "Accept-Encoding"
-        return Reply.bytes(encode(Array(body.serialized().utf8)), contentType: Reply.jsonContentType, headers: headers)
+        guard let compressed = encode(Array(body.serialized().utf8)) else {
+            return Reply.json(["error": "compression failed"], status: .internalServerError)
+        }
+        return Reply.bytes(compressed, contentType: Reply.jsonContentType, headers: headers)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import FathomCore
 import HTTPTypes
 import Hummingbird
@@ -82,7 +83,7 @@ enum ContentRoutes {
     }
 
     static func timeNow() -> Response {
-        Reply.text(HTTPDate.now(), contentType: "text/html; charset=utf-8")
+        Reply.text(CivilDate.httpDate(secondsSince1970: Int64(Date().timeIntervalSince1970.rounded(.down))), contentType: "text/html; charset=utf-8")
     }
 
     static func utf8Page() -> Response {
@@ -132,20 +133,8 @@ enum ContentRoutes {
         """
 }
 
-/// SplitMix64: a tiny, fast, deterministic generator for `/bytes`.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
+    /// Appends `count` pseudo-random bytes (for `/bytes`).
     mutating func fill(_ buffer: inout ByteBuffer, count: Int) {
         buffer.reserveCapacity(minimumWritableBytes: count)
         var remaining = count

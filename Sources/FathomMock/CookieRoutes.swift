@@ -69,7 +69,7 @@ enum CookieRoutes {
             {
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
-                out += "%" + Hex.encode([byte]).uppercased()
+                out += "%" + hexEncode([byte]).uppercased()
             }
         }
         return out

@@ -1,3 +1,4 @@
+import Foundation
 import FathomCore
 import Hummingbird
 
@@ -100,7 +101,7 @@ struct DecodedBody {
         {
             for part in Multipart.parse(body, boundary: boundary) {
                 if let filename = part.filename {
-                    let url = "data:application/octet-stream;base64," + Base64.encode(part.body)
+                    let url = "data:application/octet-stream;base64," + Data(part.body).base64EncodedString()
                     FormCoding.append(.string(url), for: filename.isEmpty ? part.name : filename, to: &files)
                 } else {
                     FormCoding.append(.string(String(decoding: part.body, as: UTF8.self)), for: part.name, to: &form)

@@ -1,3 +1,4 @@
+import FathomCore
 import Hummingbird
 import Logging
 import NIOCore

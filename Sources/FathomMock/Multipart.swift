@@ -1,3 +1,5 @@
+import MultipartKit
+
 /// One part of a `multipart/form-data` body.
 struct MultipartPart {
     var name: String
@@ -6,7 +8,7 @@ struct MultipartPart {
     var body: ArraySlice<UInt8>
 }
 
-/// A small `multipart/form-data` (RFC 7578) parser over the collected body bytes.
+/// `multipart/form-data` (RFC 7578) bodies, read with vapor/multipart-kit.
 enum Multipart {
     /// The `boundary` parameter of a Content-Type header value.
     static func boundary(fromContentType contentType: String) -> String? {
@@ -24,58 +26,40 @@ enum Multipart {
         return nil
     }
 
+    /// The parts of a body, parsed by multipart-kit's streaming `MultipartParser`;
+    /// parts without a `name` are left out, and a malformed body yields the parts
+    /// read before the fault.
     static func parse(_ body: [UInt8], boundary: String) -> [MultipartPart] {
-        let delimiter = Array("--\(boundary)".utf8)
-        let separator = [13, 10] + delimiter
-        guard var position = find(delimiter, in: body, from: 0) else { return [] }
-        position += delimiter.count
+        let parser = MultipartParser(boundary: boundary)
         var parts: [MultipartPart] = []
-        while position < body.count {
-            // "--" after a delimiter closes the body.
-            if position + 1 < body.count, body[position] == 45, body[position + 1] == 45 { break }
-            while position < body.count, body[position] == 32 || body[position] == 9 { position += 1 }
-            if position + 1 < body.count, body[position] == 13, body[position + 1] == 10 {
-                position += 2
-            } else if position < body.count, body[position] == 10 {
-                position += 1
-            }
-            guard let end = find(separator, in: body, from: position) else { break }
-            if let part = parsePart(body[position..<end]) { parts.append(part) }
-            position = end + separator.count
+        var headers: [(String, String)] = []
+        var bytes: [UInt8] = []
+        parser.onHeader = { field, value in headers.append((field.lowercased(), value)) }
+        parser.onBody = { buffer in bytes += buffer.readableBytesView }
+        parser.onPartComplete = {
+            if let part = makePart(headers: headers, body: bytes) { parts.append(part) }
+            headers = []
+            bytes = []
         }
+        try? parser.execute(body)
         return parts
     }
 
-    private static func parsePart(_ bytes: ArraySlice<UInt8>) -> MultipartPart? {
-        let headerEnd: Int
-        let bodyStart: Int
-        if bytes.starts(with: [13, 10]) {
-            headerEnd = bytes.startIndex
-            bodyStart = bytes.startIndex + 2
-        } else if let end = find([13, 10, 13, 10], in: bytes, from: bytes.startIndex) {
-            headerEnd = end
-            bodyStart = end + 4
-        } else {
-            return nil
-        }
-        let headerText = String(decoding: bytes[bytes.startIndex..<headerEnd], as: UTF8.self)
+    private static func makePart(headers: [(String, String)], body: [UInt8]) -> MultipartPart? {
         var name: String?
         var filename: String?
         var contentType: String?
-        for line in headerText.split(separator: "\r\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let field = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingSpaces()
+        for (field, value) in headers {
             if field == "content-disposition" {
-                for (key, parameter) in dispositionParameters(value) {
+                for (key, parameter) in dispositionParameters(value[...].trimmingSpaces()) {
                     if key == "name" { name = parameter } else if key == "filename" { filename = parameter }
                 }
             } else if field == "content-type" {
-                contentType = String(value)
+                contentType = value
             }
         }
         guard let name else { return nil }
-        return MultipartPart(name: name, filename: filename, contentType: contentType, body: bytes[bodyStart...])
+        return MultipartPart(name: name, filename: filename, contentType: contentType, body: body[...])
     }
 
     /// `form-data; name="a"; filename="b.txt"` → [("name", "a"), ("filename", "b.txt")].
@@ -106,27 +90,6 @@ enum Multipart {
             result.append((key, parameter))
         }
         return result
-    }
-
-    /// The first index of `needle` in `haystack` at or after `start`.
-    static func find<C: RandomAccessCollection>(_ needle: [UInt8], in haystack: C, from start: Int) -> Int?
-    where C.Element == UInt8, C.Index == Int {
-        guard let first = needle.first, !needle.isEmpty else { return nil }
-        let last = haystack.endIndex - needle.count
-        var index = start
-        while index <= last {
-            if haystack[index] == first {
-                var matched = true
-                var offset = 1
-                while offset < needle.count {
-                    if haystack[index + offset] != needle[offset] { matched = false; break }
-                    offset += 1
-                }
-                if matched { return index }
-            }
-            index += 1
-        }
-        return nil
     }
 }
 

@@ -1,6 +1,7 @@
 // Sample output (normal verbosity, no colour):
 //
 //   ▶ Sample API · 4 requests · examples/sample
+//   ↷ 1 script skipped: scripts not run (this version of Fathom does not run JavaScript)
 //
 //   ✔ auth / Get me
 //     GET http://127.0.0.1:8484/get → 200 OK · 312 B · 4.1 ms
@@ -19,10 +20,12 @@
 //
 //   ↷ Later
 //     skipped: depends on a failed request
+//     warning: later.json:1:1: variable {{region}} is not defined; sent as written
 //
 //   ────────────────────────────────────────────────────────────
 //   Requests    3 run · 1 passed · 1 failed · 1 error · 1 skipped
 //   Assertions  3 · 2 passed · 1 failed
+//   Scripts     1 skipped (scripts not run)
 //   Time        12.3 ms
 //
 //   Failures
@@ -33,8 +36,10 @@
 //     2) Broken
 //        error: connection failed: Connection refused
 //
-// Quiet mode prints only the summary and the failure list; verbose mode adds the
-// request and response headers and bodies (bodies over 4 KB are truncated) and timings.
+// With several iterations, each starts with an "Iteration 2/3" line and request names
+// end in " [iteration 2]". Quiet mode prints only load warnings, the summary and the
+// failure list; verbose mode adds the request and response headers and bodies (bodies
+// over 4 KB are truncated), timings, and each skipped script with its location.
 
 import FathomCore
 import Foundation
@@ -104,15 +109,41 @@ public final class ConsoleReporter: Reporter {
     // MARK: - Events
 
     private var failureCount = 0
+    private var skippedScripts = 0
+
+    /// `file:1:2: warning: text` → `file:1:2: text` (the line is labelled already).
+    static func dropSeverity(_ text: String) -> String {
+        text.replacingOccurrences(of: ": warning: ", with: ": ")
+    }
 
     public func handle(_ event: RunEvent) {
         switch event {
         case .runStarted(let info):
-            guard verbosity != .quiet else { return }
+            skippedScripts = info.skippedScripts.count
+            var out = ""
+            for w in info.warnings { out += paint("warning:", .yellow) + " " + indented(Self.dropSeverity(w), by: 9) + "\n" }
+            guard verbosity != .quiet else {
+                if !out.isEmpty { output(out + "\n") }
+                return
+            }
             var line = "\(sym.run) " + paint(info.collectionName, .bold)
             line += " \(sym.dot) \(info.requestCount) request\(info.requestCount == 1 ? "" : "s")"
+            if info.iterations > 1 { line += " \(sym.dot) \(info.iterations) iterations" }
             if !info.source.isEmpty { line += " \(sym.dot) " + paint(info.source, .dim) }
-            output(line + "\n\n")
+            out += line + "\n"
+            if !info.skippedScripts.isEmpty {
+                let n = info.skippedScripts.count
+                out += paint("\(sym.skip) \(n) script\(n == 1 ? "" : "s") skipped: \(SkippedScript.reason) (this version of Fathom does not run JavaScript)", .yellow) + "\n"
+                if verbosity == .verbose {
+                    for script in info.skippedScripts {
+                        out += "  " + paint("\(sym.skip) \(script.name)", .yellow) + " " + paint(script.location, .dim) + "\n"
+                    }
+                }
+            }
+            output(out + "\n")
+        case .iterationStarted(let iteration, let count):
+            guard verbosity != .quiet else { return }
+            output(paint("Iteration \(iteration)/\(count)", .bold) + "\n\n")
         case .requestStarted:
             break
         case .requestFinished(let result):
@@ -148,6 +179,9 @@ public final class ConsoleReporter: Reporter {
         }
         if r.status == .skipped {
             out += "  " + paint("skipped:", .yellow) + " " + indented(r.skipReason ?? "(no reason given)", by: 11) + "\n"
+        }
+        for w in r.warnings {
+            out += "  " + paint("warning:", .yellow) + " " + indented(w, by: 11) + "\n"
         }
         return out + "\n"
     }
@@ -236,6 +270,9 @@ public final class ConsoleReporter: Reporter {
         var assertions = "\(total) \(sym.dot) " + paint("\(s.assertionsPassed) passed", s.assertionsPassed > 0 ? .green : .none)
         assertions += " \(sym.dot) " + paint("\(s.assertionsFailed) failed", s.assertionsFailed > 0 ? .red : .none)
         out += "Assertions  " + assertions + "\n"
+        if s.skippedScripts > 0 {
+            out += "Scripts     " + paint("\(s.skippedScripts) skipped (\(SkippedScript.reason))", .yellow) + "\n"
+        }
         out += "Time        " + Format.duration(ms: s.durationMs) + "\n"
         if s.interrupted { out += paint("Interrupted", .yellow) + "\n" }
 

@@ -7,6 +7,8 @@
 //     "durationMs": 12.3,
 //     "interrupted": false,
 //     "exitStatus": 1,
+//     "iterations": 1,
+//     "skippedScripts": [{ "name": "test script of request \"Get me\"", "location": "…:12:7: item \"Get me\"", "reason": "scripts not run" }],
 //     "summary": {
 //       "requests": 3, "passed": 1, "failed": 1, "errors": 1, "skipped": 1,
 //       "assertions": { "total": 3, "passed": 2, "failed": 1 }
@@ -86,6 +88,11 @@ public final class JSONReporter: Reporter {
                 "failed": .integer(Int64(s.assertionsFailed)),
             ]),
         ])
+        if let info = runInfo {
+            root["iterations"] = .integer(Int64(info.iterations))
+            if !info.warnings.isEmpty { root["warnings"] = .array(info.warnings.map { .string($0) }) }
+            root["skippedScripts"] = .array(info.skippedScripts.map { .object(["name": .string($0.name), "location": .string($0.location), "reason": .string(SkippedScript.reason)]) })
+        }
         root["requests"] = .array(results.map(requestJSON))
         return .object(root)
     }
@@ -97,6 +104,7 @@ public final class JSONReporter: Reporter {
         o["name"] = .string(r.info.name)
         o["folders"] = .array(r.info.folders.map { .string($0) })
         o["qualifiedName"] = .string(r.info.qualifiedName)
+        if r.info.iterations > 1 { o["iteration"] = .integer(Int64(r.info.iteration)) }
         o["status"] = .string(r.status.rawValue)
         o["durationMs"] = Format.msValue(r.durationMs)
         if let req = r.request {
@@ -136,6 +144,7 @@ public final class JSONReporter: Reporter {
         })
         if let e = r.errorMessage { o["error"] = .string(e) }
         if let s = r.skipReason { o["skipReason"] = .string(s) }
+        if !r.warnings.isEmpty { o["warnings"] = .array(r.warnings.map { .string($0) }) }
         return .object(o)
     }
 

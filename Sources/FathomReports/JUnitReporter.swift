@@ -23,12 +23,20 @@
 //         <skipped message="depends on a failed request"/>
 //       </testcase>
 //     </testsuite>
+//     <testsuite name="Scripts (not run)" tests="1" failures="0" errors="0" skipped="1" ...>
+//       <testcase name="test script of request &quot;Later&quot;" classname="Sample API.scripts" time="0.000">
+//         <skipped message="scripts not run: export.postman_collection.json:40:9: item &quot;Later&quot;"/>
+//       </testcase>
+//     </testsuite>
 //   </testsuites>
 //
 // One <testsuite> per request (skipped ones too), named by the request's qualified
 // name; one <testcase> per explicit assertion and per failed implicit check, plus a
 // testcase named "request" for a request error, a skip, or a request with no
-// assertions. Each testcase carries the request's time (as Newman does).
+// assertions. Each testcase carries the request's time (as Newman does). With
+// several iterations, suite names end in " [iteration N]" and class names in
+// ".iteration-N", so every name is unique and stable. Scripts that are not run
+// are skipped testcases of one last suite, each listed once.
 // The XSD does not allow `skipped` on <testsuites>, so it appears on <testsuite> only.
 
 import FathomCore
@@ -64,13 +72,14 @@ public final class JUnitReporter: Reporter {
         let collection = summary?.collectionName ?? runInfo?.collectionName ?? "fathom"
         let results = recording.results
         let suites = results.map { JUnitSuite(result: $0, collection: collection) }
+        let scripts = runInfo?.skippedScripts ?? []
         let totalMs = summary?.durationMs ?? results.reduce(0) { $0 + $1.durationMs }
 
         let w = try XMLWriter(indent: true)
         try w.startDocument()
         try w.startElement("testsuites")
         try w.attribute("name", collection)
-        try w.attribute("tests", String(suites.reduce(0) { $0 + $1.cases.count }))
+        try w.attribute("tests", String(suites.reduce(0) { $0 + $1.cases.count } + scripts.count))
         try w.attribute("failures", String(suites.reduce(0) { $0 + $1.failures }))
         try w.attribute("errors", String(suites.reduce(0) { $0 + $1.errors }))
         try w.attribute("time", Format.seconds(ms: totalMs))
@@ -127,6 +136,30 @@ public final class JUnitReporter: Reporter {
             }
             try w.endElement()
         }
+        if !scripts.isEmpty {
+            // Each script this version does not run, once, as a skipped test case.
+            try w.startElement("testsuite")
+            try w.attribute("name", "Scripts (not run)")
+            try w.attribute("tests", String(scripts.count))
+            try w.attribute("failures", "0")
+            try w.attribute("errors", "0")
+            try w.attribute("skipped", String(scripts.count))
+            try w.attribute("time", "0.000")
+            if let info = runInfo { try w.attribute("timestamp", Format.iso8601Millis(secondsSince1970: info.startedAt)) }
+            if let hostname { try w.attribute("hostname", hostname) }
+            try w.attribute("id", String(suites.count + 1))
+            for script in scripts {
+                try w.startElement("testcase")
+                try w.attribute("name", script.name)
+                try w.attribute("classname", collection + ".scripts")
+                try w.attribute("time", "0.000")
+                try w.startElement("skipped")
+                try w.attribute("message", "\(SkippedScript.reason): \(script.location)")
+                try w.endElement()
+                try w.endElement()
+            }
+            try w.endElement()
+        }
         try w.endElement()
         try w.endDocument()
         return w.result()
@@ -166,10 +199,12 @@ struct JUnitSuite {
     let result: RequestResult
     let classname: String
     var cases: [Case] = []
+    var warnings: [String] = []
 
     init(result r: RequestResult, collection: String) {
         result = r
         classname = JUnitReporter.classname(collection: collection, requestID: r.info.id)
+            + (r.info.iterations > 1 ? ".iteration-\(r.info.iteration)" : "")
         for a in r.reportedAssertions {
             if a.passed {
                 cases.append(Case(name: a.name, outcome: .passed))
@@ -196,6 +231,7 @@ struct JUnitSuite {
         if cases.isEmpty {
             cases.append(Case(name: "request", outcome: .passed))
         }
+        warnings = r.warnings
     }
 
     var failures: Int { cases.filter { if case .failure = $0.outcome { return true } else { return false } }.count }
@@ -215,6 +251,7 @@ struct JUnitSuite {
         if let res = result.response {
             text += " → \(Format.status(res.status)) (\(Format.bytes(res.sizeBytes)), \(Format.duration(ms: res.timing.totalMs)))"
         }
+        for w in warnings { text += "\nwarning: \(w)" }
         return text
     }
 }

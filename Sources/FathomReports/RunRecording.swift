@@ -11,7 +11,7 @@ struct RunRecording {
     mutating func record(_ event: RunEvent) {
         switch event {
         case .runStarted(let i): info = i
-        case .requestStarted: break
+        case .requestStarted, .iterationStarted: break
         case .requestFinished(let result): finished.append(result)
         case .runFinished(let s): summary = s
         }
@@ -31,7 +31,7 @@ public struct ReportWriteError: Error, CustomStringConvertible {
 }
 
 /// Writes a report file, creating its directory when missing, atomically.
-func writeReport(_ text: String, to path: String) throws(ReportWriteError) {
+public func writeReport(_ text: String, to path: String) throws(ReportWriteError) {
     let url = URL(fileURLWithPath: path)
     do {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

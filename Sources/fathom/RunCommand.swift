@@ -1,16 +1,19 @@
 import ArgumentParser
 import FathomCore
+import FathomCrypto
 import FathomCurl
 import FathomMock
+import FathomPostman
 import FathomReports
 import FathomXML
 import Foundation
 
 /// `fathom run`: load a collection, run it, report, exit with the format's status.
+/// The flags Newman users type (`-e`, `-g`, `-d`, `-n`, `--env-var`, ...) work too.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a collection directory or a single request file.",
+        abstract: "Run a collection directory, a request file, or a Postman collection file.",
         discussion: """
             Exit status: 0 every request passed; 1 an assertion failed; 3 a request could not be \
             completed (takes precedence over 1); 2 invalid input or command line (nothing sent); \
@@ -18,17 +21,32 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "A collection directory (with collection.json) or a request .json file.")
+    @Argument(help: "A collection directory (with collection.json), a request .json file, or a Postman collection (v2.0/v2.1).")
     var collection: String
 
-    @Option(name: .long, help: "Environment: NAME for <collection>/environments/NAME.json, or a path to a file.")
+    @Option(name: [.customShort("e"), .customLong("env"), .customLong("environment")], help: "Environment: NAME for <collection>/environments/NAME.json, or a path (Fathom or Postman format).")
     var env: String?
+
+    @Option(name: [.customShort("g"), .customLong("globals")], help: "Globals file (Postman globals, its legacy array form, or a flat JSON object): the lowest variable scope.")
+    var globals: String?
+
+    @Option(name: [.customShort("d"), .customLong("data"), .customLong("iteration-data")], help: "Iteration data: a JSON array of objects or a CSV file; the collection runs once per row.")
+    var data: String?
+
+    @Option(name: [.customShort("n"), .customLong("iterations"), .customLong("iteration-count")], help: "Run the collection this many times (default: once per data row, or once).")
+    var iterations: Int?
 
     @Option(name: .customLong("var"), help: ArgumentHelp("Set a variable (repeatable). Numbers and true/false keep their JSON type; anything else is text.", valueName: "name=value"))
     var vars: [String] = []
 
     @Option(name: .customLong("secret"), help: ArgumentHelp("Set a secret variable, redacted in all output (repeatable).", valueName: "name=value"))
     var secrets: [String] = []
+
+    @Option(name: .customLong("env-var"), help: ArgumentHelp("Set a variable in the environment scope (repeatable; Newman's flag).", valueName: "name=value"))
+    var envVars: [String] = []
+
+    @Option(name: .customLong("global-var"), help: ArgumentHelp("Set a variable in the globals scope (repeatable; Newman's flag).", valueName: "name=value"))
+    var globalVars: [String] = []
 
     @Option(name: .customLong("folder"), help: "Run only the requests in this folder (name or relative path; repeatable).")
     var folders: [String] = []
@@ -42,10 +60,16 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Stop after the first failed or errored request.")
     var bail = false
 
-    @Option(help: ArgumentHelp("Time limit for each whole exchange, in milliseconds (overrides timeout_ms).", valueName: "ms"))
+    @Option(name: .customLong("delay-request"), help: ArgumentHelp("Wait this long between requests.", valueName: "ms"))
+    var delayRequest: Int?
+
+    @Option(name: [.customLong("timeout"), .customLong("timeout-request")], help: ArgumentHelp("Time limit for each whole exchange, in milliseconds (overrides timeout_ms).", valueName: "ms"))
     var timeout: Int?
 
-    @Flag(help: "Do not verify TLS certificates.")
+    @Option(name: .customLong("timeout-script"), help: ArgumentHelp("Time limit for each script, in milliseconds (scripts are not run by this version; the value is checked).", valueName: "ms"))
+    var timeoutScript: Int?
+
+    @Flag(name: [.customShort("k"), .long], help: "Do not verify TLS certificates.")
     var insecure = false
 
     @Option(help: "PEM file of CA certificates to trust.")
@@ -57,7 +81,34 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Private key (PEM) of the client certificate.")
     var key: String?
 
-    @Option(help: "Reporters, comma-separated: console, junit, json.")
+    @Option(name: .customLong("rewrite"), help: ArgumentHelp("Send requests for URLs starting with FROM to TO instead (repeatable), e.g. https://postman-echo.com=http://127.0.0.1:8484.", valueName: "FROM=TO"))
+    var rewrites: [String] = []
+
+    @Option(name: .customLong("connect-to"), help: ArgumentHelp("Connect to HOST2:PORT2 for requests to HOST:PORT, as curl's --connect-to (repeatable).", valueName: "HOST:PORT:HOST2:PORT2"))
+    var connectTo: [String] = []
+
+    @Option(name: .customLong("working-dir"), help: "Directory that relative file paths of a Postman collection (form-data files, binary bodies) start from (default: the current directory).")
+    var workingDir: String?
+
+    @Option(name: .customLong("export-environment"), help: "Write the environment's final values here (Postman format) after the run.")
+    var exportEnvironment: String?
+
+    @Option(name: .customLong("export-globals"), help: "Write the globals' final values here (Postman format) after the run.")
+    var exportGlobals: String?
+
+    @Flag(name: .customLong("export-secrets"), help: "Write secret values in clear in --export-environment/--export-globals (they are *** otherwise).")
+    var exportSecrets = false
+
+    @Flag(name: .customLong("dry-run"), help: "Print each resolved request as an equivalent curl command line (secrets as ***) and send nothing.")
+    var dryRun = false
+
+    @Option(help: "Seed dynamic values ({{$guid}}, {{$randomInt}}, ...) so a run can be repeated exactly.")
+    var seed: UInt64?
+
+    @Option(name: .customLong("fixed-time"), help: ArgumentHelp("Freeze the clock of dynamic values ({{$timestamp}}, ...) at this Unix time or ISO 8601 date-time.", valueName: "time"))
+    var fixedTime: String?
+
+    @Option(name: [.customShort("r"), .long], help: "Reporters, comma-separated: console (or cli), junit, json.")
     var reporter: String = "console,junit"
 
     @Option(name: .customLong("reports-dir"), help: "Directory for report files.")
@@ -69,51 +120,59 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Also print request and response headers and bodies.")
     var verbose = false
 
+    @Flag(name: [.customShort("x"), .customLong("suppress-exit-code")], help: "Exit 0 even when requests fail (input errors still exit 2).")
+    var suppressExitCode = false
+
     @Flag(help: "Start the embedded instance on a free loopback port and bind {{instance}} and {{token}} to it.")
     var mock = false
-
-    static let knownReporters = ["console", "junit", "json"]
 
     func validate() throws {
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
         if let timeout, timeout <= 0 { throw ValidationError("--timeout must be a positive number of milliseconds") }
+        if let t = timeoutScript, t <= 0 { throw ValidationError("--timeout-script must be a positive number of milliseconds") }
+        if let d = delayRequest, d < 0 { throw ValidationError("--delay-request must be 0 or more milliseconds") }
+        if let n = iterations, n < 1 { throw ValidationError("--iterations (-n) must be at least 1, not \(n)") }
         if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together") }
-        for r in reporterNames where !Self.knownReporters.contains(r) {
-            throw ValidationError("unknown reporter '\(r)'; known reporters: \(Self.knownReporters.joined(separator: ", "))")
+        if let message = ReportSet.validate(reporterNames) { throw ValidationError(message) }
+        for v in vars + secrets + envVars + globalVars where VariableAssignment.parse(v) == nil {
+            throw ValidationError("'\(v)' must be given as name=value")
         }
-        for v in vars + secrets where !v.contains("=") || v.hasPrefix("=") {
-            throw ValidationError("'\(v.split(separator: "=").first ?? "")' must be given as name=value")
+        for r in rewrites where URLRewrite.parse(r) == nil {
+            throw ValidationError("--rewrite '\(r)' must be FROM=TO, e.g. https://api.example.com=http://127.0.0.1:8484")
+        }
+        for c in connectTo where c.split(separator: ":", omittingEmptySubsequences: false).count < 4 {
+            throw ValidationError("--connect-to '\(c)' must be HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT (parts may be empty), as curl takes it")
         }
         for path in [cacert, cert, key].compactMap({ $0 }) where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("file not found: \(path)")
         }
-    }
-
-    var reporterNames: [String] {
-        reporter.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
-    /// `name=value` → (name, value), the value typed when it is a JSON number or boolean
-    /// written the way JSON writes it back.
-    static func parseAssignment(_ s: String) -> (String, JSON) {
-        let eq = s.firstIndex(of: "=")!
-        let name = String(s[..<eq])
-        let raw = String(s[s.index(after: eq)...])
-        // Typed only when the text reads back the same: `25` and `true` keep their type,
-        // while `1.10`, `007` or `1e3` stay the strings the user typed.
-        if let v = try? JSONParser.parse(raw), v.serialized() == raw {
-            switch v {
-            case .integer, .double, .bool: return (name, v)
-            default: break
+        if let workingDir {
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: workingDir, isDirectory: &isDir) || !isDir.boolValue {
+                throw ValidationError("--working-dir '\(workingDir)' is not a directory")
             }
         }
-        return (name, .string(raw))
+        if let fixedTime, Self.parseTime(fixedTime) == nil {
+            throw ValidationError("--fixed-time '\(fixedTime)' must be a Unix time in seconds or an ISO 8601 date-time such as 2026-01-01T00:00:00Z")
+        }
+    }
+
+    /// `cli` is Newman's name for the console reporter.
+    var reporterNames: [String] {
+        reporter.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { $0 == "cli" ? "console" : $0 }
+    }
+
+    static func parseTime(_ text: String) -> Double? {
+        if let seconds = Double(text) { return seconds }
+        return Formats.parseInstant(text)
     }
 
     func run() async throws {
+        let cwd = FileManager.default.currentDirectoryPath
         let spec: CollectionSpec
         do {
-            spec = try CollectionLoader.load(collection)
+            spec = try Inputs.loadCollection(collection, workingDirectory: workingDir ?? cwd)
         } catch {
             printError(error.description)
             printError("fathom: \(error.diagnostics.count) error(s) in the collection; nothing was sent")
@@ -121,37 +180,56 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         var config = RunConfiguration()
-        if let env {
-            do {
-                config.environment = try EnvironmentLoader.load(env, collectionRoot: spec.rootPath, processEnvironment: ProcessInfo.processInfo.environment)
-            } catch {
-                printError(error.description)
-                printError("fathom: the environment is invalid; nothing was sent")
-                throw ExitCode(2)
-            }
+        do {
+            if let env { config.environment = try Inputs.loadEnvironment(env, collectionRoot: spec.format == .fathom ? spec.rootPath : nil) }
+            if let globals { config.globals = try Inputs.loadGlobals(globals) }
+            if let data { config.iterationData = try Inputs.loadData(data) }
+        } catch {
+            printError(error.description)
+            printError("fathom: the environment, globals or data file is invalid; nothing was sent")
+            throw ExitCode(2)
+        }
+        for v in envVars {
+            let (n, value) = VariableAssignment.parse(v)!
+            if config.environment == nil { config.environment = EnvironmentValues(name: "environment") }
+            config.environment!.variables[n] = value
+        }
+        for v in globalVars {
+            let (n, value) = VariableAssignment.parse(v)!
+            if config.globals == nil { config.globals = EnvironmentValues(name: "globals") }
+            config.globals!.variables[n] = value
         }
         for v in vars {
-            let (n, value) = Self.parseAssignment(v)
+            let (n, value) = VariableAssignment.parse(v)!
             config.variables[n] = value
         }
         for s in secrets {
-            let (n, value) = Self.parseAssignment(s)
+            let (n, value) = VariableAssignment.parse(s)!
             config.secretVariables[n] = value
         }
+        config.iterationCount = iterations
         config.folders = folders
         config.includeTags = tags
         config.excludeTags = excludeTags
         config.bail = bail
+        config.delayBetweenRequestsMs = delayRequest ?? 0
         config.timeoutMs = timeout
+        config.scriptTimeoutMs = timeoutScript
         config.insecure = insecure
         config.caCertPath = cacert
         config.clientCertPath = cert
         config.clientKeyPath = key
+        config.rewrites = rewrites.compactMap(URLRewrite.parse)
+        config.connectTo = connectTo
         config.includeBodies = verbose || reporterNames.contains("json")
+        config.hashing = LibCrypto()
+        if seed != nil || fixedTime != nil {
+            config.dynamicValues = DynamicValues(seed: seed, fixedTime: fixedTime.flatMap(Self.parseTime))
+        }
 
         // The embedded instance, when asked for: bound below --var so the user can still override.
         var server: MockServer?
-        if mock {
+        if mock && !dryRun {
             let s = MockServer(configuration: MockConfiguration(host: "127.0.0.1", port: 0))
             do {
                 _ = try await s.start()
@@ -160,64 +238,77 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             server = s
-            if config.variables["instance"] == nil { config.variables["instance"] = .string(s.baseURL) }
+        }
+        if mock {
+            if config.variables["instance"] == nil { config.variables["instance"] = .string(server?.baseURL ?? "http://127.0.0.1:8484") }
             if config.variables["token"] == nil && config.secretVariables["token"] == nil {
-                config.secretVariables["token"] = .string(s.configuration.token)
+                config.secretVariables["token"] = .string(MockConfiguration().token)
             }
         }
 
-        if !folders.isEmpty || !tags.isEmpty || !excludeTags.isEmpty, Runner.selectedRequests(spec, config).isEmpty {
+        if !folders.isEmpty || !tags.isEmpty || !excludeTags.isEmpty, RequestSelection.select(spec, config).isEmpty {
             await server?.stop()
-            printError("fathom: no request matches the --folder/--tag/--exclude-tag filters; nothing to run")
+            var msg = "fathom: no request matches the --folder/--tag/--exclude-tag filters; nothing to run"
+            if let f = folders.first {
+                let names = Set(spec.flattened().flatMap { $0.folderNames + $0.folderPaths })
+                if let s = closestMatch(to: f, in: names) { msg += " (did you mean --folder '\(s)'?)" }
+            }
+            printError(msg)
             throw ExitCode(2)
         }
 
-        var reporters: [any Reporter] = []
-        if reporterNames.contains("console") {
-            reporters.append(ConsoleReporter.standardOutput(verbosity: quiet ? .quiet : verbose ? .verbose : .normal))
-        }
-        let slug = Self.fileSlug(spec.name)
-        if reporterNames.contains("junit") {
-            reporters.append(JUnitReporter(outputPath: (reportsDir as NSString).appendingPathComponent("\(slug).junit.xml")))
-        }
-        if reporterNames.contains("json") {
-            reporters.append(JSONReporter(outputPath: (reportsDir as NSString).appendingPathComponent("\(slug).json")))
+        if dryRun {
+            let runner = Runner(collection: spec, configuration: config, transport: NoTransport(), reporters: [])
+            for w in spec.warnings { printError(w.description) }
+            let plans = runner.plan()
+            writeStandardOutput(CurlCommand.script(plans))
+            for p in plans { for w in p.warnings { printError("warning: \(w)") } }
+            let errors = plans.filter { $0.error != nil }.count
+            if errors > 0 { printError("fathom: \(errors) request(s) could not be built") }
+            throw ExitCode(errors > 0 && !suppressExitCode ? 3 : 0)
         }
 
+        let reports = ReportSet(
+            names: reporterNames, collectionName: spec.name, directory: reportsDir,
+            console: ConsoleReporter.standardOutput(verbosity: quiet ? .quiet : verbose ? .verbose : .normal))
         let interrupts = InterruptHandler(flag: config.cancellation)
         let transport = CurlTransport()
-        let runner = Runner(collection: spec, configuration: config, transport: transport, xpath: LibXMLXPath(), reporters: reporters)
+        let runner = Runner(collection: spec, configuration: config, transport: transport, xpath: LibXMLXPath(), reporters: reports.reporters)
         // The run loop lives on the transport's thread: requests go out without thread hops.
         let summary = await withTaskExecutorPreference(transport.executor) { await runner.run() }
         _ = interrupts
         await server?.stop()
 
-        var reportFailed = false
-        for r in reporters {
-            do { try r.finish() } catch {
-                printError("fathom: \(error)")
-                reportFailed = true
-            }
-        }
-        let status = summary.exitStatus
-        if reportFailed && status == 0 { throw ExitCode(2) }
+        var problems = reports.finish()
+        problems += exportScopes(runner.scopes, config: config)
+        for p in problems { printError("fathom: \(p)") }
+        let status = suppressExitCode && summary.exitStatus != 130 ? 0 : summary.exitStatus
+        if !problems.isEmpty && status == 0 { throw ExitCode(2) }
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// A file name from a collection name: `Sonar smoke test` → `sonar-smoke-test`.
-    static func fileSlug(_ name: String) -> String {
-        var out = ""
-        var dash = false
-        for c in name.lowercased().unicodeScalars {
-            if (c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c == "." || c == "_" {
-                out.unicodeScalars.append(c)
-                dash = false
-            } else if !dash && !out.isEmpty {
-                out += "-"
-                dash = true
+    /// `--export-environment` / `--export-globals`: the final values, secrets as `***`
+    /// unless `--export-secrets`. Returns the problems met.
+    private func exportScopes(_ scopes: VariableScopes, config: RunConfiguration) -> [String] {
+        var problems: [String] = []
+        let exports: [(String?, String, String, JSONObject, Set<String>)] = [
+            (exportEnvironment, config.environment?.name ?? "environment", "environment", scopes.environment, config.environment?.secrets ?? []),
+            (exportGlobals, config.globals?.name ?? "globals", "globals", scopes.globals, config.globals?.secrets ?? []),
+        ]
+        for (path, name, scope, values, secrets) in exports {
+            guard let path else { continue }
+            let text = PostmanVariables.export(name: name, scope: scope, variables: values, secrets: secrets, revealSecrets: exportSecrets)
+            do { try writeReport(text, to: path) } catch {
+                problems.append(error.description.replacingOccurrences(of: "the report", with: "the \(scope) export"))
             }
         }
-        while out.hasSuffix("-") { out.removeLast() }
-        return out.isEmpty ? "collection" : out
+        return problems
+    }
+}
+
+/// The transport of a dry run: nothing is ever sent.
+final class NoTransport: HTTPTransport {
+    func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        throw TransportError(.cancelled, "dry run: nothing is sent")
     }
 }

@@ -12,8 +12,7 @@ import Darwin
 /// requests and reports what ran. A second signal exits at once with 130.
 final class InterruptHandler: @unchecked Sendable {
     private var sources: [any DispatchSourceSignal] = []
-    private var count = 0
-    private let lock = NSLock()
+    private let count = Locked(0)
 
     init(flag: CancellationFlag) {
         for sig in [SIGINT, SIGTERM] {
@@ -21,10 +20,10 @@ final class InterruptHandler: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { [weak self] in
                 guard let self else { return }
-                self.lock.lock()
-                self.count += 1
-                let n = self.count
-                self.lock.unlock()
+                let n = self.count.withLock { c -> Int in
+                    c += 1
+                    return c
+                }
                 if n > 1 { Foundation.exit(130) }
                 printError("\ninterrupted: stopping after the current request (press Ctrl-C again to quit at once)")
                 flag.cancel()

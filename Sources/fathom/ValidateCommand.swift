@@ -9,13 +9,15 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check a collection against the format without sending requests (exit 0 valid, 2 invalid)."
     )
 
-    @Argument(help: "A collection directory or a request file.")
+    @Argument(help: "A collection directory, a request file, or a Postman collection file.")
     var collection: String
 
     func run() throws {
         do {
-            let c = try CollectionLoader.load(collection)
-            print("\(collection): valid: \(c.requestCount) request(s) in '\(c.name)'")
+            let c = try Inputs.loadCollection(collection, workingDirectory: FileManager.default.currentDirectoryPath)
+            for w in c.warnings { printError(w.description) }
+            let scripts = c.allScripts().count
+            print("\(collection): valid: \(c.requestCount) request(s) in '\(c.name)'" + (scripts > 0 ? ", \(scripts) script(s) (not run by this version)" : ""))
         } catch {
             printError(error.description)
             printError("\(collection): \(error.diagnostics.count) error(s); nothing was sent")

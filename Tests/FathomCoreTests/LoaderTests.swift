@@ -59,14 +59,14 @@ import Testing
         let d = TempDir()
         collection(d)
         let file = d.write("a.json", """
-            {"url": 5, "headers": {"X": ["a"]}, "assert": [{"status": "ok"}, {"path": "$.a", "type": "text"}], "options": {"timeout_ms": "soon"}}
+            {"url": 5, "headers": {"X": {"a": 1}}, "assert": [{"status": "ok"}, {"path": "$.a", "type": "text"}], "options": {"timeout_ms": "soon"}}
             """)
         let errs = loadErrors(d.path)
         #expect(errs.contains("\(file):1:9: error: 'url' must be a string, not number"))
-        #expect(errs.contains("\(file):1:29: error: 'headers.X' must be a string, not array"))
-        #expect(errs.contains("\(file):1:59: error: 'status' takes a number or a predicate object such as {\"lt\": 500}, not string"))
-        #expect(errs.contains { $0.hasPrefix("\(file):1:90: error: unknown type 'text'") })
-        #expect(errs.contains { $0.hasPrefix("\(file):1:112: error: option 'timeout_ms' must be an integer") })
+        #expect(errs.contains("\(file):1:29: error: 'headers.X' must be a string (or an array of strings to repeat the header), not object"))
+        #expect(errs.contains("\(file):1:62: error: 'status' takes a number or a predicate object such as {\"lt\": 500}, not string"))
+        #expect(errs.contains { $0.hasPrefix("\(file):1:93: error: unknown type 'text'") })
+        #expect(errs.contains { $0.hasPrefix("\(file):1:115: error: option 'timeout_ms' must be an integer") })
     }
 
     @Test func invalidJSONPathAndRegex() {
@@ -112,10 +112,14 @@ import Testing
         #expect(loadErrors(d.path).first?.contains("has no \"url\"") == true)
     }
 
-    @Test func postmanFileIsRecognised() {
+    @Test func folderJSONWithFathomAndAnUnknownKeyKeepsBothDiagnostics() {
         let d = TempDir()
-        let f = d.write("p.json", #"{"info": {"name": "x", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": []}"#)
-        #expect(loadErrors(f).first?.contains("Postman collection") == true)
+        collection(d)
+        d.write("f/folder.json", #"{"fathom": 1, "nmae": "x"}"#)
+        d.write("f/a.json", #"{"url": "http://x"}"#)
+        let errs = loadErrors(d.path)
+        #expect(errs.contains { $0.contains("'fathom' belongs in collection.json only") })
+        #expect(errs.contains { $0.contains("unknown key 'nmae' (did you mean 'name'?)") })
     }
 
     @Test func singleRequestFile() throws {

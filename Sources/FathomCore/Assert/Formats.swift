@@ -100,17 +100,8 @@ public enum Formats {
         guard u.count >= 10, u[4] == 0x2D, u[7] == 0x2D else { return nil }
         guard let y = digits(u, 0, 4), let m = digits(u, 5, 2), let d = digits(u, 8, 2) else { return nil }
         guard m >= 1, m <= 12, d >= 1 else { return nil }
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-        let dim = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
-        guard d <= dim else { return nil }
-        // Days from civil (Howard Hinnant's algorithm).
-        let yy = m <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let mp = (m + 9) % 12
-        let doy = (153 * mp + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
+        guard d <= CivilDate.daysInMonth(year: Int64(y), month: Int64(m)) else { return nil }
+        return Int(CivilDate.days(year: Int64(y), month: Int64(m), day: Int64(d)))
     }
 
     static func digits(_ u: [UInt8], _ start: Int, _ count: Int) -> Int? {

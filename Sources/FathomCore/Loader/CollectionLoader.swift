@@ -46,7 +46,9 @@ public enum CollectionLoader {
             }
             diags += checker.diagnostics
         }
-        let rootFolder = loadFolder(root, id: "", name: name, settings: settings, isRoot: true, ancestors: [], diagnostics: &diags)
+        settings.scripts = readScripts(in: root, base: "collection", owner: "collection", diagnostics: &diags)
+        var rootFolder = loadFolder(root, id: "", name: name, settings: settings, isRoot: true, ancestors: [], diagnostics: &diags)
+        rootFolder.source = SourceRef(file: collectionFile)
         let collection = CollectionSpec(name: name, description: settings.description, rootPath: root, root: rootFolder)
         if diags.isEmpty { diags = checkTargets(collection) }
         if !diags.isEmpty { throw LoadError(diags) }
@@ -104,10 +106,9 @@ public enum CollectionLoader {
                 if FileManager.default.fileExists(atPath: folderFile), let (json, map) = parseFile(folderFile, into: &diags) {
                     var checker = FileChecker(file: folderFile, map: map)
                     if let obj = checker.object(json, at: "", field: "folder.json") {
-                        checker.checkKeys(obj, at: "", allowed: settingsKeys.filter { $0 != "fathom" }, what: "key")
+                        // "fathom" is known, but misplaced here: say why rather than "unknown key".
+                        checker.checkKeys(obj, at: "", allowed: settingsKeys, what: "key")
                         if obj["fathom"] != nil {
-                            // Reported by checkKeys with a hint; say why.
-                            checker.diagnostics.removeLast()
                             checker.error("/fathom", "'fathom' belongs in collection.json only; remove it from folder.json")
                         }
                         if let n = checker.string(obj["name"], at: "/name", field: "name") { folderName = n }
@@ -115,11 +116,14 @@ public enum CollectionLoader {
                     }
                     diags += checker.diagnostics
                 }
-                let folder = loadFolder(full, id: childID, name: folderName, settings: folderSettings, isRoot: false, ancestors: ancestors, diagnostics: &diags)
+                folderSettings.scripts = readScripts(in: full, base: "folder", owner: "folder \"\(childID)\"", diagnostics: &diags)
+                var folder = loadFolder(full, id: childID, name: folderName, settings: folderSettings, isRoot: false, ancestors: ancestors, diagnostics: &diags)
+                folder.source = SourceRef(file: FileManager.default.fileExists(atPath: folderFile) ? folderFile : full)
                 children.append(.folder(folder))
             } else if let (json, map) = parseFile(full, into: &diags) {
                 var checker = FileChecker(file: full, map: map)
-                if let req = RequestReader.read(json, id: childID, file: full, defaultName: displayName(entry), checker: &checker) {
+                if var req = RequestReader.read(json, id: childID, file: full, defaultName: displayName(entry), checker: &checker) {
+                    req.scripts = readScripts(in: dir, base: String(entry.dropLast(5)), owner: "request \"\(childID)\"", diagnostics: &diags)
                     children.append(.request(req))
                 }
                 diags += checker.diagnostics
@@ -133,13 +137,13 @@ public enum CollectionLoader {
     static func loadSingleFile(_ path: String) throws(LoadError) -> CollectionSpec {
         var diags: [Diagnostic] = []
         guard let (json, map) = parseFile(path, into: &diags) else { throw LoadError(diags) }
-        if PostmanDetector.isPostmanCollection(json) {
-            throw LoadError([Diagnostic(file: path, position: nil, message: "this is a Postman collection; running Postman collections directly is not supported yet in this version of Fathom")])
-        }
         var checker = FileChecker(file: path, map: map)
         let file = (path as NSString).lastPathComponent
-        let req = RequestReader.read(json, id: file, file: path, defaultName: displayName(file), checker: &checker)
+        var req = RequestReader.read(json, id: file, file: path, defaultName: displayName(file), checker: &checker)
         diags += checker.diagnostics
+        if file.hasSuffix(".json") {
+            req?.scripts = readScripts(in: (path as NSString).deletingLastPathComponent, base: String(file.dropLast(5)), owner: "request \"\(file)\"", diagnostics: &diags)
+        }
         guard let req, diags.isEmpty else { throw LoadError(diags) }
         let name = req.name
         let root = Folder(id: "", name: name, settings: Settings(), children: [.request(req)])
@@ -150,6 +154,23 @@ public enum CollectionLoader {
     }
 
     // MARK: - Helpers
+
+    /// `BASE.prerequest.js` and `BASE.test.js` in `dir`: the scripts of a request
+    /// (`BASE` is its file name without `.json`), a folder (`folder`) or the collection
+    /// (`collection`).
+    static func readScripts(in dir: String, base: String, owner: String, diagnostics: inout [Diagnostic]) -> [ScriptSpec] {
+        var out: [ScriptSpec] = []
+        for phase in ScriptSpec.Phase.allCases {
+            let path = (dir as NSString).appendingPathComponent("\(base).\(phase.rawValue).js")
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                diagnostics.append(Diagnostic(file: path, position: nil, message: "cannot read the script (it must be readable UTF-8 text)"))
+                continue
+            }
+            out.append(ScriptSpec(phase: phase, source: text, location: SourceRef(file: path), owner: owner))
+        }
+        return out
+    }
 
     /// Every request needs a URL: its own, or a graphql_endpoint above a GraphQL request.
     static func checkTargets(_ collection: CollectionSpec) -> [Diagnostic] {
@@ -170,13 +191,17 @@ public enum CollectionLoader {
     }
 
     /// Reads and parses a JSON file, recording a located diagnostic on failure.
-    static func parseFile(_ path: String, into diags: inout [Diagnostic]) -> (JSON, JSONSourceMap)? {
+    public static func parseFile(_ path: String, rejectDuplicateKeys: Bool = true, into diags: inout [Diagnostic]) -> (JSON, JSONSourceMap)? {
         guard let data = FileManager.default.contents(atPath: path) else {
             diags.append(Diagnostic(file: path, position: nil, message: "cannot read the file (check that it exists and is readable)"))
             return nil
         }
+        guard let (bytes, _) = TextDecoding.utf8(data) else {
+            diags.append(Diagnostic(file: path, position: nil, message: "the file looks like UTF-16 but does not decode (an unpaired surrogate); save it as UTF-8"))
+            return nil
+        }
         do {
-            return try JSONParser.parseWithSourceMap(data, options: .init(rejectDuplicateKeys: true))
+            return try JSONParser.parseWithSourceMap(bytes, options: .init(rejectDuplicateKeys: rejectDuplicateKeys))
         } catch {
             diags.append(Diagnostic(file: path, position: error.position, message: "invalid JSON: \(error.message)"))
             return nil
@@ -202,9 +227,7 @@ public enum CollectionLoader {
         if let v = checker.object(obj["variables"], at: "/variables", field: "variables") { s.variables = v }
         if let v = checker.stringArray(obj["secrets"], at: "/secrets", field: "secrets") { s.secrets = v }
         if let v = obj["auth"] { s.auth = AuthReader.read(v, at: "/auth", checker: &checker) }
-        if let h = checker.stringMap(obj["headers"], at: "/headers", field: "headers") {
-            s.headers = h.map { HTTPHeader($0.0, $0.1) }
-        }
+        if let h = obj["headers"] { s.headers = RequestReader.readHeaders(h, checker: &checker) }
         s.graphqlEndpoint = checker.string(obj["graphql_endpoint"], at: "/graphql_endpoint", field: "graphql_endpoint")
         if let o = checker.object(obj["options"], at: "/options", field: "options") {
             var probe = RequestOptions()
@@ -214,16 +237,5 @@ public enum CollectionLoader {
         s.order = checker.stringArray(obj["order"], at: "/order", field: "order")
         if let t = checker.stringArray(obj["tags"], at: "/tags", field: "tags") { s.tags = t }
         return s
-    }
-}
-
-/// Recognises Postman collection files by their content.
-public enum PostmanDetector {
-    public static func isPostmanCollection(_ json: JSON) -> Bool {
-        guard case .object(let o) = json else { return false }
-        if let schema = o["info"]?["schema"]?.stringValue, schema.contains("getpostman.com") || schema.contains("postman") {
-            return true
-        }
-        return o["info"] != nil && o["item"] != nil
     }
 }

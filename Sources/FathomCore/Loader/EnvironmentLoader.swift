@@ -8,16 +8,25 @@ public struct EnvironmentValues: Sendable {
     public init(name: String) { self.name = name }
 }
 
-/// Loads `environments/NAME.json` or a path: a flat object (name → value, or
-/// `{"from_env": "VAR", "secret": true}`), or a Postman environment export.
+/// Loads Fathom's environment files (§4): a flat object of name → value, or
+/// `{"from_env": "VAR", "secret": true}`. (Postman environment exports are read
+/// by `FathomPostman`; the command picks the reader by the file's content.)
 public enum EnvironmentLoader {
     /// `processEnvironment` is passed in so that nothing reads the process
     /// environment implicitly: only `from_env` bindings consult it.
     public static func load(
         _ nameOrPath: String, collectionRoot: String?, processEnvironment: [String: String]
     ) throws(LoadError) -> EnvironmentValues {
-        let path = resolvePath(nameOrPath, collectionRoot: collectionRoot)
-        guard let path else {
+        let path = try locate(nameOrPath, collectionRoot: collectionRoot)
+        var diags: [Diagnostic] = []
+        guard let (json, map) = CollectionLoader.parseFile(path, into: &diags) else { throw LoadError(diags) }
+        return try read(json, map: map, path: path, processEnvironment: processEnvironment)
+    }
+
+    /// The file `--env NAME|PATH` means: `environments/NAME.json` of the collection,
+    /// else the path; a located error with the names on offer when neither exists.
+    public static func locate(_ nameOrPath: String, collectionRoot: String?) throws(LoadError) -> String {
+        guard let path = resolvePath(nameOrPath, collectionRoot: collectionRoot) else {
             var msg = "environment '\(nameOrPath)' not found"
             if let root = collectionRoot {
                 let dir = (root as NSString).appendingPathComponent("environments")
@@ -30,23 +39,15 @@ public enum EnvironmentLoader {
             }
             throw LoadError([Diagnostic(file: nameOrPath, position: nil, message: msg)])
         }
-        var diags: [Diagnostic] = []
-        guard let (json, map) = CollectionLoader.parseFile(path, into: &diags) else { throw LoadError(diags) }
+        return path
+    }
+
+    /// Reads a parsed Fathom environment file.
+    public static func read(_ json: JSON, map: JSONSourceMap, path: String, processEnvironment: [String: String]) throws(LoadError) -> EnvironmentValues {
         var env = EnvironmentValues(name: (path as NSString).lastPathComponent.replacingOccurrences(of: ".json", with: ""))
         var checker = FileChecker(file: path, map: map)
         guard case .object(let o) = json else {
-            throw LoadError([Diagnostic(file: path, position: SourcePosition(line: 1, column: 1), message: "an environment file must hold a JSON object of name → value")])
-        }
-        // Postman environment export: {"name", "values": [{"key", "value", "enabled", "type"}]}.
-        if case .array(let values)? = o["values"], o["values"] != nil, values.allSatisfy({ $0["key"] != nil }) {
-            if let n = o["name"]?.stringValue { env.name = n }
-            for v in values {
-                if v["enabled"] == .bool(false) { continue }
-                guard let key = v["key"]?.stringValue else { continue }
-                env.variables[key] = v["value"] ?? .string("")
-                if v["type"]?.stringValue == "secret" { env.secrets.insert(key) }
-            }
-            return env
+            throw LoadError([Diagnostic(file: path, position: SourcePosition(line: 1, column: 1), message: "an environment file must hold a JSON object of name → value, not \(json.typeName)")])
         }
         for (name, value) in o.members {
             let p = "/" + jsonPointerEscape(name)
@@ -78,7 +79,7 @@ public enum EnvironmentLoader {
         return env
     }
 
-    static func resolvePath(_ nameOrPath: String, collectionRoot: String?) -> String? {
+    public static func resolvePath(_ nameOrPath: String, collectionRoot: String?) -> String? {
         let fm = FileManager.default
         if let root = collectionRoot {
             var isDir: ObjCBool = false

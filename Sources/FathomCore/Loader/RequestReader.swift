@@ -4,9 +4,10 @@ import Foundation
 enum RequestReader {
     static let keys = [
         "name", "description", "tags", "method", "url", "query", "headers", "auth", "options",
-        "json", "body", "content_type", "form", "multipart", "graphql", "assert", "capture", "skip",
+        "json", "body", "content_type", "form", "multipart", "graphql", "body_file", "assert", "capture", "skip",
+        "examples",
     ]
-    static let bodyKeys = ["json", "body", "form", "multipart", "graphql"]
+    static let bodyKeys = ["json", "body", "form", "multipart", "graphql", "body_file"]
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT"]
 
     static func read(_ json: JSON, id: String, file: String, defaultName: String, checker: inout FileChecker) -> RequestSpec? {
@@ -15,7 +16,7 @@ enum RequestReader {
             return nil
         }
         checker.checkKeys(o, at: "", allowed: keys, what: "key")
-        var r = RequestSpec(id: id, file: file, name: defaultName, sourceMap: checker.map)
+        var r = RequestSpec(id: id, name: defaultName, source: SourceRef(file: file, sourceMap: checker.map))
         if let n = checker.string(o["name"], at: "/name", field: "name") { r.name = n }
         r.description = checker.string(o["description"], at: "/description", field: "description")
         if let t = checker.stringArray(o["tags"], at: "/tags", field: "tags") { r.tags = t }
@@ -30,9 +31,7 @@ enum RequestReader {
         }
         r.url = checker.string(o["url"], at: "/url", field: "url")
         if let q = o["query"] { r.query = readQuery(q, checker: &checker) }
-        if let h = checker.stringMap(o["headers"], at: "/headers", field: "headers") {
-            r.headers = h.map { HTTPHeader($0.0, $0.1) }
-        }
+        if let h = o["headers"] { r.headers = readHeaders(h, checker: &checker) }
         if let a = o["auth"] { r.auth = AuthReader.read(a, at: "/auth", checker: &checker) }
         if let opts = checker.object(o["options"], at: "/options", field: "options") {
             var probe = RequestOptions()
@@ -40,9 +39,6 @@ enum RequestReader {
             r.options = opts
         }
         r.body = readBody(o, file: file, checker: &checker)
-        if o["graphql"] == nil, o["url"] == nil {
-            // Allowed only when an enclosing graphql_endpoint exists; the runner reports it otherwise.
-        }
         if let a = o["assert"] {
             if case .array(let items) = a {
                 for (i, item) in items.enumerated() {
@@ -61,6 +57,11 @@ enum RequestReader {
                 }
             }
         }
+        switch o["examples"] {
+        case nil: break
+        case .some(.array(let items)): r.examples = items
+        case .some(let v): checker.error("/examples", "'examples' must be an array of saved responses, not \(v.typeName)", atValue: true)
+        }
         switch o["skip"] {
         case nil, .some(.bool(false)): break
         case .some(.bool(true)): r.skip = ""
@@ -68,6 +69,30 @@ enum RequestReader {
         case .some(let v): checker.error("/skip", "'skip' must be true, false or a reason string, not \(v.typeName)", atValue: true)
         }
         return r
+    }
+
+    /// `headers`: name → template string, or an array of them to send the header several times.
+    static func readHeaders(_ value: JSON, checker: inout FileChecker) -> [HTTPHeader] {
+        guard let obj = checker.object(value, at: "/headers", field: "headers") else { return [] }
+        var out: [HTTPHeader] = []
+        for (k, v) in obj.members {
+            let p = "/headers/\(jsonPointerEscape(k))"
+            switch v {
+            case .string(let s): out.append(HTTPHeader(k, s))
+            case .integer, .double, .bool: out.append(HTTPHeader(k, v.serialized()))
+            case .array(let items):
+                for (i, item) in items.enumerated() {
+                    switch item {
+                    case .string(let s): out.append(HTTPHeader(k, s))
+                    case .integer, .double, .bool: out.append(HTTPHeader(k, item.serialized()))
+                    default: checker.error("\(p)/\(i)", "header values must be strings, not \(item.typeName)", atValue: true)
+                    }
+                }
+            default:
+                checker.error(p, "'headers.\(k)' must be a string (or an array of strings to repeat the header), not \(v.typeName)", atValue: true)
+            }
+        }
+        return out
     }
 
     static func readQuery(_ value: JSON, checker: inout FileChecker) -> [(name: String, values: [String])] {
@@ -101,8 +126,8 @@ enum RequestReader {
             checker.error("/" + present[1], "a request has at most one body; found \(present.joined(separator: " and ")). Keep one of them")
             return nil
         }
-        if o["content_type"] != nil, o["body"] == nil {
-            checker.error("/content_type", "'content_type' applies to a 'body' string only; for other bodies set a Content-Type header")
+        if o["content_type"] != nil, o["body"] == nil, o["body_file"] == nil {
+            checker.error("/content_type", "'content_type' applies to a 'body' string or a 'body_file' only; for other bodies set a Content-Type header")
         }
         guard let kind = present.first, let value = o[kind] else { return nil }
         let dir = (file as NSString).deletingLastPathComponent
@@ -113,9 +138,30 @@ enum RequestReader {
             guard let text = checker.string(value, at: "/body", field: "body") else { return nil }
             let ct = checker.string(o["content_type"], at: "/content_type", field: "content_type")
             return .raw(text, contentType: ct)
+        case "body_file":
+            guard let path = checker.string(value, at: "/body_file", field: "body_file") else { return nil }
+            let full = path.hasPrefix("/") ? path : (dir as NSString).appendingPathComponent(path)
+            if !path.contains("{{") && !FileManager.default.fileExists(atPath: full) {
+                checker.error("/body_file", "file '\(path)' not found (looked for \(full)); paths are relative to the request file", atValue: true)
+            }
+            let ct = checker.string(o["content_type"], at: "/content_type", field: "content_type")
+            return .file(path: path, contentType: ct)
         case "form":
-            guard let pairs = checker.stringMap(value, at: "/form", field: "form") else { return nil }
-            return .form(pairs.map { (name: $0.0, value: $0.1) })
+            // name → value, or → [values] to send a field several times.
+            guard let obj = checker.object(value, at: "/form", field: "form") else { return nil }
+            var pairs: [(name: String, value: String)] = []
+            for (k, v) in obj.members {
+                let p = "/form/\(jsonPointerEscape(k))"
+                let items: [(JSON, String)] = v.arrayValue.map { a in a.enumerated().map { ($0.element, "\(p)/\($0.offset)") } } ?? [(v, p)]
+                for (item, ip) in items {
+                    switch item {
+                    case .string(let s): pairs.append((k, s))
+                    case .integer, .double, .bool: pairs.append((k, item.serialized()))
+                    default: checker.error(ip, "'form.\(k)' must be a string (or an array of strings to repeat the field), not \(item.typeName)", atValue: true)
+                    }
+                }
+            }
+            return .form(pairs)
         case "multipart":
             guard case .array(let items) = value else {
                 checker.error("/multipart", "'multipart' must be an array of parts like {\"name\": \"f\", \"value\": \"v\"} or {\"name\": \"f\", \"file\": \"x.bin\"}", atValue: true)
@@ -136,22 +182,21 @@ enum RequestReader {
                     checker.error(p, "a multipart part needs exactly one of \"value\" or \"file\"", atValue: true)
                     continue
                 }
-                var resolved: String?
                 if let f {
                     let full = f.hasPrefix("/") ? f : (dir as NSString).appendingPathComponent(f)
                     if !f.contains("{{") && !FileManager.default.fileExists(atPath: full) {
                         checker.error(p + "/file", "file '\(f)' not found (looked for \(full)); paths are relative to the request file", atValue: true)
                     }
-                    resolved = full
                 }
                 let ct = checker.string(part["content_type"], at: p + "/content_type", field: "content_type")
-                parts.append(MultipartPart(name: name, value: v, file: resolved, contentType: ct))
+                parts.append(MultipartPart(name: name, value: v, file: f, contentType: ct))
             }
             return .multipart(parts)
         default:  // graphql
             guard let g = checker.object(value, at: "/graphql", field: "graphql") else { return nil }
             checker.checkKeys(g, at: "/graphql", allowed: ["query", "file", "variables", "operation_name"], what: "graphql key")
             var query = checker.string(g["query"], at: "/graphql/query", field: "query")
+            var queryFile: String?
             if let f = checker.string(g["file"], at: "/graphql/file", field: "file") {
                 if query != nil {
                     checker.error("/graphql/file", "give either \"query\" or \"file\", not both")
@@ -163,6 +208,7 @@ enum RequestReader {
                     return nil
                 }
                 query = text
+                queryFile = full
             }
             guard let query else {
                 if g["query"] == nil && g["file"] == nil {
@@ -170,11 +216,11 @@ enum RequestReader {
                 }
                 return nil
             }
-            if let v = g["variables"], !(v.objectValue != nil || FileChecker.isWholeTemplate(v) || v.isNull) {
-                checker.error("/graphql/variables", "GraphQL 'variables' must be an object, not \(v.typeName)", atValue: true)
+            if let v = g["variables"], !(v.objectValue != nil || v.stringValue != nil || v.isNull) {
+                checker.error("/graphql/variables", "GraphQL 'variables' must be an object (or a string of JSON text), not \(v.typeName)", atValue: true)
             }
             let op = checker.string(g["operation_name"], at: "/graphql/operation_name", field: "operation_name")
-            return .graphql(query: query, variables: g["variables"], operationName: op)
+            return .graphql(GraphQLBody(query: query, queryFile: queryFile, variables: g["variables"], operationName: op))
         }
     }
 }

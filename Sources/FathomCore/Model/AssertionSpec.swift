@@ -54,6 +54,13 @@ public struct AssertionSpec: Sendable {
     /// JSON pointer of the assertion in its file (`/assert/2`), for messages.
     public var pointer: String
 
+    public init(subject: Subject, predicates: [PredicateSpec], name: String? = nil, pointer: String = "") {
+        self.subject = subject
+        self.predicates = predicates
+        self.name = name
+        self.pointer = pointer
+    }
+
     /// A stable name made from what was written (templates unresolved), so a CI's
     /// history follows the assertion from run to run.
     public var displayName: String {
@@ -125,4 +132,12 @@ public struct CaptureSpec: Sendable {
     public var defaultValue: JSON?
     public var secret: Bool
     public var pointer: String
+
+    public init(name: String, selector: Selector, defaultValue: JSON? = nil, secret: Bool = false, pointer: String = "") {
+        self.name = name
+        self.selector = selector
+        self.defaultValue = defaultValue
+        self.secret = secret
+        self.pointer = pointer
+    }
 }

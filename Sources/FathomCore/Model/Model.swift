@@ -2,13 +2,33 @@
 ///
 /// Strings here are still templates (`{{name}}`); the runner resolves them per
 /// request. `HTTPRequest` is what was actually sent; these types are what was asked for.
+///
+/// The model knows no file format: Fathom's own loader (`CollectionLoader`) and the
+/// Postman reader (`FathomPostman`) both build it, through the public initialisers.
 public struct CollectionSpec: Sendable {
     public var name: String
     public var description: String?
-    /// The collection directory, or the single request file that was run.
+    /// The collection directory, or the single file that was run.
     public var rootPath: String
-    /// collection.json's settings and the tree below it.
+    /// The collection's settings and the tree below it.
     public var root: Folder
+    /// The format the collection was read from, for messages and reports.
+    public var format: SourceFormat
+    /// Problems that did not stop the load (an unknown Postman body mode, say),
+    /// printed before the run.
+    public var warnings: [Diagnostic]
+
+    public init(
+        name: String, description: String? = nil, rootPath: String, root: Folder,
+        format: SourceFormat = .fathom, warnings: [Diagnostic] = []
+    ) {
+        self.name = name
+        self.description = description
+        self.rootPath = rootPath
+        self.root = root
+        self.format = format
+        self.warnings = warnings
+    }
 
     /// Every request in run order, with the folders that enclose it.
     public func flattened() -> [ScheduledRequest] {
@@ -28,12 +48,92 @@ public struct CollectionSpec: Sendable {
 
     /// Number of requests in the collection.
     public var requestCount: Int { flattened().count }
+
+    /// Every script of the collection, folders and requests, in run order of their owners.
+    public func allScripts() -> [ScriptSpec] {
+        var out: [ScriptSpec] = []
+        func walk(_ folder: Folder) {
+            out += folder.settings.scripts
+            for child in folder.children {
+                switch child {
+                case .folder(let f): walk(f)
+                case .request(let r): out += r.scripts
+                }
+            }
+        }
+        walk(root)
+        return out
+    }
+}
+
+/// Which front end read a collection.
+public enum SourceFormat: Sendable, Equatable, CustomStringConvertible {
+    case fathom
+    /// A Postman collection file, with its schema version ("2.0.0", "2.1.0").
+    case postman(version: String)
+
+    public var description: String {
+        switch self {
+        case .fathom: return "Fathom collection"
+        case .postman(let v): return "Postman collection v\(v)"
+        }
+    }
+
+    public var isPostman: Bool { if case .postman = self { return true } else { return false } }
+}
+
+/// Where an element of the model was written, for messages that point at it.
+///
+/// A Fathom request file maps every field to its own `line:column` through the
+/// file's source map. Elements of a file that holds many of them (a Postman
+/// collection) carry the element's position and a label such as
+/// `item "Accounts/List"`, so a message reads
+/// `My.postman_collection.json:12:7: item "Accounts/List": ...`.
+public struct SourceRef: Sendable {
+    public var file: String
+    /// What the element is within the file, when the file holds many.
+    public var context: String?
+    /// Per-field positions (Fathom request files).
+    public var sourceMap: JSONSourceMap?
+    /// The element's own position (elements of a larger file).
+    public var position: SourcePosition?
+
+    /// A whole file whose fields are located through its source map.
+    public init(file: String, sourceMap: JSONSourceMap? = nil) {
+        self.file = file
+        self.sourceMap = sourceMap
+    }
+
+    /// One element of a larger file, at `position`, described by `context`.
+    public init(file: String, context: String?, position: SourcePosition?) {
+        self.file = file
+        self.context = context
+        self.position = position
+    }
+
+    /// `file:line:column` (and the context) for a JSON pointer into the element.
+    public func describe(_ pointer: String = "") -> String {
+        var out = file
+        if let p = sourceMap?.position(for: pointer) ?? position { out += ":\(p.line):\(p.column)" }
+        if let context { out += ": \(context)" }
+        return out
+    }
+
+    /// The position for a pointer, for diagnostics.
+    public func sourcePosition(_ pointer: String = "") -> SourcePosition? {
+        sourceMap?.position(for: pointer) ?? position
+    }
 }
 
 /// A request together with the folders above it (the collection root first).
 public struct ScheduledRequest: Sendable {
     public var request: RequestSpec
     public var folders: [Folder]
+
+    public init(request: RequestSpec, folders: [Folder]) {
+        self.request = request
+        self.folders = folders
+    }
 
     /// Display names of the enclosing folders, the root excluded.
     public var folderNames: [String] { folders.dropFirst().map(\.name) }
@@ -59,6 +159,16 @@ public struct Folder: Sendable {
     public var name: String
     public var settings: Settings
     public var children: [Node]
+    /// Where the folder was written (its folder.json, or its item in a Postman file).
+    public var source: SourceRef?
+
+    public init(id: String, name: String, settings: Settings = Settings(), children: [Node] = [], source: SourceRef? = nil) {
+        self.id = id
+        self.name = name
+        self.settings = settings
+        self.children = children
+        self.source = source
+    }
 }
 
 /// The settings shared by collection.json and folder.json (and partly by requests).
@@ -74,7 +184,39 @@ public struct Settings: Sendable {
     public var options = JSONObject()
     public var order: [String]?
     public var tags: [String] = []
+    /// Pre-request and test scripts that run for every request below.
+    public var scripts: [ScriptSpec] = []
     public init() {}
+}
+
+/// A pre-request or test script (Postman's `event`s, or Fathom's `.js` files).
+public struct ScriptSpec: Sendable {
+    public enum Phase: String, Sendable, CaseIterable {
+        /// Before the request is built and sent.
+        case preRequest = "prerequest"
+        /// After the response arrived.
+        case test
+    }
+
+    public var phase: Phase
+    /// The JavaScript source.
+    public var source: String
+    /// Where the script was written: its `.js` file, or its item in a Postman file.
+    public var location: SourceRef
+    /// Who owns it, for reports: `collection`, `folder "A"`, `request "A/B"`.
+    public var owner: String
+
+    public init(phase: Phase, source: String, location: SourceRef, owner: String) {
+        self.phase = phase
+        self.source = source
+        self.location = location
+        self.owner = owner
+    }
+
+    /// `pre-request script of request "A/B"`.
+    public var displayName: String {
+        (phase == .preRequest ? "pre-request script of " : "test script of ") + owner
+    }
 }
 
 /// Authentication as written; every string is a template.
@@ -85,14 +227,154 @@ public enum AuthSpec: Sendable, Equatable {
     case apiKeyHeader(name: String, value: String)
     case apiKeyQuery(name: String, value: String)
     case digest(username: String, password: String)
+    /// An OAuth 2.0 access token already obtained: sent as `Authorization: <prefix> <token>`
+    /// or as the `access_token` query parameter.
+    case oauth2(OAuth2Token)
+    /// OAuth 1.0a: the request is signed (HMAC-SHA1/256/512 or PLAINTEXT).
+    case oauth1(OAuth1Auth)
+    /// Hawk (HMAC-signed `Authorization: Hawk ...`).
+    case hawk(HawkAuth)
+    /// AWS Signature Version 4, signed by libcurl.
+    case awsv4(AWSv4Auth)
+    /// NTLM, negotiated by libcurl.
+    case ntlm(username: String, password: String, domain: String)
+    /// A kind Fathom cannot send (Postman's `edgegrid`, `jwt`, `asap`, ...): every request
+    /// that uses it is an error naming the kind, never sent without its credentials.
+    case unsupported(String)
+
+    /// The kind's name as the formats spell it.
+    public var kind: String {
+        switch self {
+        case .none: return "none"
+        case .bearer: return "bearer"
+        case .basic: return "basic"
+        case .apiKeyHeader, .apiKeyQuery: return "apikey"
+        case .digest: return "digest"
+        case .oauth2: return "oauth2"
+        case .oauth1: return "oauth1"
+        case .hawk: return "hawk"
+        case .awsv4: return "awsv4"
+        case .ntlm: return "ntlm"
+        case .unsupported(let k): return k
+        }
+    }
 }
 
-/// A request file as written.
-public struct RequestSpec: Sendable {
-    /// Path relative to the collection root, e.g. `01-auth/01-me.json`; stable across runs.
+public struct OAuth2Token: Sendable, Equatable {
+    public enum Placement: String, Sendable { case header, query }
+    public var accessToken: String
+    public var placement: Placement
+    /// `Bearer` unless set; empty sends the bare token.
+    public var headerPrefix: String
+    public init(accessToken: String, placement: Placement = .header, headerPrefix: String = "Bearer") {
+        self.accessToken = accessToken
+        self.placement = placement
+        self.headerPrefix = headerPrefix
+    }
+}
+
+public struct OAuth1Auth: Sendable, Equatable {
+    public enum Placement: String, Sendable {
+        /// `Authorization: OAuth ...`
+        case header
+        /// Form body for POST/PUT with a urlencoded body, the query string otherwise (Postman's default).
+        case bodyOrQuery = "body_or_query"
+    }
+    public var consumerKey: String
+    public var consumerSecret: String
+    public var token: String
+    public var tokenSecret: String
+    /// `HMAC-SHA1`, `HMAC-SHA256`, `HMAC-SHA512` or `PLAINTEXT`.
+    public var signatureMethod: String
+    /// Empty: the current time / a fresh nonce for each request.
+    public var timestamp: String
+    public var nonce: String
+    public var version: String
+    public var realm: String
+    public var callback: String
+    public var verifier: String
+    public var placement: Placement
+    public var includeEmptyParameters: Bool
+
+    public init(
+        consumerKey: String, consumerSecret: String, token: String = "", tokenSecret: String = "",
+        signatureMethod: String = "HMAC-SHA1", timestamp: String = "", nonce: String = "", version: String = "1.0",
+        realm: String = "", callback: String = "", verifier: String = "", placement: Placement = .header,
+        includeEmptyParameters: Bool = false
+    ) {
+        self.consumerKey = consumerKey
+        self.consumerSecret = consumerSecret
+        self.token = token
+        self.tokenSecret = tokenSecret
+        self.signatureMethod = signatureMethod
+        self.timestamp = timestamp
+        self.nonce = nonce
+        self.version = version
+        self.realm = realm
+        self.callback = callback
+        self.verifier = verifier
+        self.placement = placement
+        self.includeEmptyParameters = includeEmptyParameters
+    }
+}
+
+public struct HawkAuth: Sendable, Equatable {
     public var id: String
-    /// Absolute or as-given path of the file, for messages and sidecar files.
-    public var file: String
+    public var key: String
+    /// `sha256` (default) or `sha1`.
+    public var algorithm: String
+    public var user: String
+    public var ext: String
+    public var app: String
+    public var dlg: String
+    /// Empty: a fresh nonce / the current time.
+    public var nonce: String
+    public var timestamp: String
+    public var includePayloadHash: Bool
+
+    public init(
+        id: String, key: String, algorithm: String = "sha256", user: String = "", ext: String = "", app: String = "",
+        dlg: String = "", nonce: String = "", timestamp: String = "", includePayloadHash: Bool = false
+    ) {
+        self.id = id
+        self.key = key
+        self.algorithm = algorithm
+        self.user = user
+        self.ext = ext
+        self.app = app
+        self.dlg = dlg
+        self.nonce = nonce
+        self.timestamp = timestamp
+        self.includePayloadHash = includePayloadHash
+    }
+}
+
+public struct AWSv4Auth: Sendable, Equatable {
+    public var accessKey: String
+    public var secretKey: String
+    public var region: String
+    public var service: String
+    /// Sent as `X-Amz-Security-Token` when set.
+    public var sessionToken: String
+
+    public init(accessKey: String, secretKey: String, region: String = "us-east-1", service: String = "execute-api", sessionToken: String = "") {
+        self.accessKey = accessKey
+        self.secretKey = secretKey
+        self.region = region
+        self.service = service
+        self.sessionToken = sessionToken
+    }
+}
+
+/// A request as written.
+public struct RequestSpec: Sendable {
+    /// Stable identity within the collection: the file's path relative to the
+    /// collection root (`01-auth/01-me.json`), or the item's path in a Postman file.
+    public var id: String
+    /// Where the request was written, for messages.
+    public var source: SourceRef
+    /// The directory relative file paths (multipart files, body files) start from.
+    public var baseDirectory: String
     public var name: String
     public var description: String?
     public var tags: [String] = []
@@ -100,30 +382,71 @@ public struct RequestSpec: Sendable {
     public var url: String?
     /// Query parameters: each value is a template string or an array of them.
     public var query: [(name: String, values: [String])] = []
+    /// Headers in order; a name may repeat (each one is sent).
     public var headers: [HTTPHeader] = []
     public var auth: AuthSpec?
     public var options = JSONObject()
     public var body: BodySpec?
     public var assertions: [AssertionSpec] = []
     public var captures: [CaptureSpec] = []
+    /// Pre-request and test scripts of the request itself.
+    public var scripts: [ScriptSpec] = []
+    /// Saved example responses (Postman's `response`), kept for import, never run.
+    public var examples: [JSON] = []
     /// Skipped with this reason ("" when `skip: true`).
     public var skip: String?
-    /// Where each field of the file is, for run-time messages.
-    public var sourceMap: JSONSourceMap
 
-    /// `file:line:column` of a JSON pointer in this request's file.
-    public func location(_ pointer: String) -> String {
-        if let p = sourceMap.position(for: pointer) { return "\(file):\(p.line):\(p.column)" }
-        return file
+    public init(id: String, name: String, source: SourceRef, baseDirectory: String? = nil) {
+        self.id = id
+        self.name = name
+        self.source = source
+        self.baseDirectory = baseDirectory ?? RequestSpec.directory(of: source.file)
+    }
+
+    /// The file the request was read from.
+    public var file: String { source.file }
+
+    /// `file:line:column` of a JSON pointer in this request's file (and the item, for Postman).
+    public func location(_ pointer: String) -> String { source.describe(pointer) }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }
 
 public struct MultipartPart: Sendable {
     public var name: String
     public var value: String?
-    /// Resolved path of the file to upload.
+    /// Path of the file to upload (a template; relative to the request's base directory).
     public var file: String?
     public var contentType: String?
+
+    public init(name: String, value: String? = nil, file: String? = nil, contentType: String? = nil) {
+        self.name = name
+        self.value = value
+        self.file = file
+        self.contentType = contentType
+    }
+}
+
+/// A GraphQL operation to POST as `{"query", "variables", "operationName"}`.
+public struct GraphQLBody: Sendable {
+    /// The query text (a template).
+    public var query: String
+    /// The `.graphql` file the query was read from, if any (for messages and checks).
+    public var queryFile: String?
+    /// An object (templated recursively), one whole template, or a string of JSON
+    /// text with templates inside (Postman's form), parsed once resolved.
+    public var variables: JSON?
+    public var operationName: String?
+
+    public init(query: String, queryFile: String? = nil, variables: JSON? = nil, operationName: String? = nil) {
+        self.query = query
+        self.queryFile = queryFile
+        self.variables = variables
+        self.operationName = operationName
+    }
 }
 
 public enum BodySpec: Sendable {
@@ -132,8 +455,9 @@ public enum BodySpec: Sendable {
     case raw(String, contentType: String?)
     case form([(name: String, value: String)])
     case multipart([MultipartPart])
-    /// The query text is loaded from the sidecar file when `file` was used.
-    case graphql(query: String, variables: JSON?, operationName: String?)
+    case graphql(GraphQLBody)
+    /// The bytes of a file (path a template, relative to the request's base directory).
+    case file(path: String, contentType: String?)
 
     public var isGraphQL: Bool { if case .graphql = self { return true } else { return false } }
 }

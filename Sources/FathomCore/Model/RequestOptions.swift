@@ -5,11 +5,17 @@ public struct RequestOptions: Sendable, Equatable {
     public var retryCount = 0
     public var retryIntervalMs = 0
     public var allowGraphQLErrors = false
+    /// `unresolved_variables: "keep"` sends an undefined `{{name}}` as written (Postman's
+    /// behaviour) with a warning, instead of making the request an error.
+    public var keepUnresolvedVariables = false
+    /// `encode_url: false` sends the URL exactly as resolved (Postman's `disableUrlEncoding`).
+    public var encodeURL = true
     public init() {}
 
     public static let keys = [
         "timeout_ms", "connect_timeout_ms", "follow_redirects", "max_redirects", "insecure",
         "http_version", "delay_ms", "retry", "max_response_bytes", "graphql_errors",
+        "unresolved_variables", "encode_url", "cookies", "follow_original_method",
     ]
 
     /// Applies option values onto `self`. With `allowTemplates`, a value that is a
@@ -42,6 +48,16 @@ public struct RequestOptions: Sendable, Equatable {
             case "insecure": if let b = bool(key, v) { transport.insecure = b }
             case "max_response_bytes": if let i = int(key, v, min: 1) { transport.maxResponseBytes = i }
             case "delay_ms": if let i = int(key, v) { delayMs = i }
+            case "encode_url": if let b = bool(key, v) { encodeURL = b }
+            case "cookies": if let b = bool(key, v) { transport.cookies = b }
+            case "follow_original_method": if let b = bool(key, v) { transport.followOriginalMethod = b }
+            case "unresolved_variables":
+                if skip(v) { continue }
+                switch v.stringValue {
+                case "keep": keepUnresolvedVariables = true
+                case "error": keepUnresolvedVariables = false
+                default: problems.append(("/\(key)", "option 'unresolved_variables' must be \"error\" or \"keep\", not \(v.serialized())"))
+                }
             case "http_version":
                 if skip(v) { continue }
                 switch v.interpolationText {

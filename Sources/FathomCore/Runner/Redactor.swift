@@ -1,3 +1,5 @@
+import Foundation
+
 /// Replaces every secret value with `***` in text bound for any output.
 ///
 /// Secrets are the values of secret variables, auth credentials and anything
@@ -12,10 +14,21 @@ public struct Redactor: Sendable {
         for s in secrets { add(s) }
     }
 
+    /// Adds a secret, and the forms it takes in a URL (percent-encoded, the way
+    /// query values and the URL normalizer write it).
     public mutating func add(_ secret: String) {
-        guard !secret.isEmpty, !secrets.contains(secret) else { return }
-        secrets.append(secret)
-        secrets.sort { $0.utf8.count > $1.utf8.count }
+        guard !secret.isEmpty else { return }
+        var forms = [secret]
+        for form in [percentEncode(secret), formEncode(secret), URLNormalizer.encode(secret, .query), URLNormalizer.encode(secret, .userInfo)]
+        where !forms.contains(form) {
+            forms.append(form)
+        }
+        var changed = false
+        for f in forms where !secrets.contains(f) {
+            secrets.append(f)
+            changed = true
+        }
+        if changed { secrets.sort { $0.utf8.count > $1.utf8.count } }
     }
 
     public var isEmpty: Bool { secrets.isEmpty }
@@ -43,4 +56,34 @@ public struct Redactor: Sendable {
     }
 }
 
-import Foundation
+extension Redactor {
+    /// The secrets known before a run starts: values of secret variables at every
+    /// scope (resolved, as they will appear in output) for the requests that run.
+    static func forRun(collection: CollectionSpec, scheduled: [ScheduledRequest], configuration: RunConfiguration, scopes: VariableScopes) -> Redactor {
+        var redactor = Redactor()
+        var names = Set(configuration.environment?.secrets ?? [])
+        names.formUnion(configuration.globals?.secrets ?? [])
+        names.formUnion(configuration.secretVariables.keys)
+        var folders: [Folder] = [collection.root]
+        var seen = Set<String>()
+        for s in scheduled {
+            for f in s.folders where seen.insert(f.id).inserted { folders.append(f) }
+        }
+        for f in folders { names.formUnion(f.settings.secrets) }
+        let template = Template(lookup: scopes.lookupFunction(folders: [collection.root]), dynamic: configuration.dynamicValues, keepUnresolved: true)
+        for name in names {
+            var values: [JSON?] = [
+                configuration.secretVariables[name], configuration.environment?.variables[name],
+                configuration.variables[name], configuration.globals?.variables[name],
+            ]
+            values += folders.map { $0.settings.variables[name] }
+            values += configuration.iterationData.map { $0[name] }
+            for value in values {
+                guard let value else { continue }
+                let resolved = (try? template.resolve(value, at: "")) ?? value
+                redactor.add(resolved.interpolationText)
+            }
+        }
+        return redactor
+    }
+}

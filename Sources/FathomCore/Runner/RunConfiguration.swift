@@ -1,45 +1,103 @@
 /// Everything about one run that does not come from the collection files:
 /// the command line's choices, already parsed.
 public struct RunConfiguration: Sendable {
+    /// `--env`: the environment scope.
     public var environment: EnvironmentValues?
+    /// `--globals`/`-g` and `--global-var`: the lowest scope, below the collection's variables.
+    public var globals: EnvironmentValues?
     /// `--var name=value` (values parsed as JSON when they are valid JSON scalars, else strings).
     public var variables = JSONObject()
     /// `--secret name=value`.
     public var secretVariables = JSONObject()
+    /// `--data`/`-d`: one variable scope per iteration (a row of a CSV or JSON file).
+    public var iterationData: [JSONObject] = []
+    /// `--iterations`/`-n`: how many times the collection runs; nil means once per data
+    /// row, or once without data. With more iterations than rows, the last row is
+    /// used again (as Newman does).
+    public var iterationCount: Int?
     /// `--folder`: run only requests under these folders (name or relative path).
     public var folders: [String] = []
     public var includeTags: [String] = []
     public var excludeTags: [String] = []
     public var bail = false
+    /// `--delay-request`: wait this long between requests, in milliseconds.
+    public var delayBetweenRequestsMs = 0
     /// `--timeout` in milliseconds, overriding every request's timeout_ms.
     public var timeoutMs: Int?
+    /// `--timeout-script`, in milliseconds: bounds each script once scripts run.
+    public var scriptTimeoutMs: Int?
     public var insecure = false
     public var caCertPath: String?
     public var clientCertPath: String?
     public var clientKeyPath: String?
+    /// `--rewrite FROM=TO`: URL prefixes replaced in every resolved URL, first match wins.
+    public var rewrites: [URLRewrite] = []
+    /// `--connect-to HOST:PORT:HOST2:PORT2`, as curl has it.
+    public var connectTo: [String] = []
     /// Keep response and request bodies in events (verbose console, JSON report).
     public var includeBodies = false
+    /// Where dynamic values (`{{$guid}}`, ...) come from (seeded with `--seed`).
+    public var dynamicValues = DynamicValues.system
+    /// Digests for request signing (OAuth 1.0a, Hawk); nil makes those requests errors.
+    public var hashing: (any Hashing)?
     /// Checked between requests; set by a signal handler to stop the run.
     public var cancellation = CancellationFlag()
 
     public init() {}
+
+    /// The number of iterations this configuration runs.
+    public var effectiveIterationCount: Int {
+        iterationCount ?? max(1, iterationData.count)
+    }
+
+    /// The data row of an iteration (0-based).
+    public func dataRow(_ iteration: Int) -> JSONObject {
+        guard !iterationData.isEmpty else { return JSONObject() }
+        return iterationData[min(iteration, iterationData.count - 1)]
+    }
+}
+
+/// A URL prefix and its replacement (`--rewrite https://api.example.com=http://127.0.0.1:8484`).
+public struct URLRewrite: Sendable, Equatable {
+    public var from: String
+    public var to: String
+    public init(from: String, to: String) {
+        self.from = from
+        self.to = to
+    }
+
+    /// Parses `FROM=TO`; nil when either side is empty.
+    public static func parse(_ text: String) -> URLRewrite? {
+        // The first "=" that is followed by a scheme or a slash separates them, so a FROM
+        // with "=" in its query still works; otherwise the first "=".
+        let candidates = text.indices.filter { text[$0] == "=" }
+        let split = candidates.first { i in
+            let rest = text[text.index(after: i)...]
+            return rest.hasPrefix("http://") || rest.hasPrefix("https://") || rest.hasPrefix("/")
+        } ?? candidates.first
+        guard let split else { return nil }
+        let from = String(text[..<split]), to = String(text[text.index(after: split)...])
+        guard !from.isEmpty, !to.isEmpty else { return nil }
+        return URLRewrite(from: from, to: to)
+    }
+
+    /// The URL with the prefix replaced, or nil when it does not start with it.
+    /// The prefix matches at a component boundary: `https://a.com` does not rewrite
+    /// `https://a.com.evil`.
+    public func apply(_ url: String) -> String? {
+        guard url.lowercased().hasPrefix(from.lowercased()) else { return nil }
+        let rest = url.dropFirst(from.count)
+        if let next = rest.first, !from.hasSuffix("/"), ![Character("/"), "?", "#", ":"].contains(next) { return nil }
+        return to + rest
+    }
 }
 
 /// A thread-safe flag set once to ask the runner to stop.
-public final class CancellationFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
+public final class CancellationFlag: Sendable {
+    private let value = Locked(false)
     public init() {}
-    public var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
-    public func cancel() {
-        lock.lock()
-        value = true
-        lock.unlock()
-    }
+    public var isCancelled: Bool { value.withLock { $0 } }
+    public func cancel() { value.withLock { $0 = true } }
 }
 
 /// Evaluates XPath on a response body. Implemented on libxml2 outside the core.
@@ -49,5 +107,3 @@ public protocol XPathEvaluating: Sendable {
     /// expression or a body that is not XML/HTML.
     func evaluate(_ expression: String, body: [UInt8], isHTML: Bool) throws -> JSON?
 }
-
-import Foundation

@@ -3,6 +3,8 @@
 /// already been redacted: secrets appear as `***`.
 public enum RunEvent: Sendable {
     case runStarted(RunInfo)
+    /// Sent before each iteration's first request, only when the run has several.
+    case iterationStarted(iteration: Int, of: Int)
     case requestStarted(RequestInfo)
     case requestFinished(RequestResult)
     case runFinished(RunSummary)
@@ -23,13 +25,39 @@ public struct RunInfo: Sendable {
     public var collectionName: String
     /// The collection directory or file as given on the command line.
     public var source: String
+    /// Requests per iteration.
     public var requestCount: Int
     public var startedAt: Double  // seconds since 1970
-    public init(collectionName: String, source: String, requestCount: Int, startedAt: Double) {
+    /// How many times the selected requests run (data rows, `--iterations`).
+    public var iterations: Int
+    /// Scripts that would run in this run but are not run (reported once each).
+    public var skippedScripts: [SkippedScript]
+    /// Load warnings, as text.
+    public var warnings: [String]
+    public init(
+        collectionName: String, source: String, requestCount: Int, startedAt: Double, iterations: Int = 1,
+        skippedScripts: [SkippedScript] = [], warnings: [String] = []
+    ) {
         self.collectionName = collectionName
         self.source = source
         self.requestCount = requestCount
         self.startedAt = startedAt
+        self.iterations = iterations
+        self.skippedScripts = skippedScripts
+        self.warnings = warnings
+    }
+}
+
+/// A pre-request or test script that this version does not run.
+public struct SkippedScript: Sendable, Equatable {
+    /// `test script of request "Accounts/List"`.
+    public var name: String
+    /// `file:line:column` (and the item) where it is written.
+    public var location: String
+    public static let reason = "scripts not run"
+    public init(name: String, location: String) {
+        self.name = name
+        self.location = location
     }
 }
 
@@ -42,16 +70,23 @@ public struct RequestInfo: Sendable {
     public var name: String
     /// Names of the enclosing folders, outermost first.
     public var folders: [String]
-    public init(index: Int, id: String, name: String, folders: [String]) {
+    /// The iteration (from 1) and how many the run has.
+    public var iteration: Int
+    public var iterations: Int
+    public init(index: Int, id: String, name: String, folders: [String], iteration: Int = 1, iterations: Int = 1) {
         self.index = index
         self.id = id
         self.name = name
         self.folders = folders
+        self.iteration = iteration
+        self.iterations = iterations
     }
 
-    /// `folder / sub / name`, the stable display name used in reports.
+    /// `folder / sub / name`, the stable display name used in reports; with several
+    /// iterations, ` [iteration 2]` is added so every name stays unique and stable.
     public var qualifiedName: String {
-        (folders + [name]).joined(separator: " / ")
+        let base = (folders + [name]).joined(separator: " / ")
+        return iterations > 1 ? base + " [iteration \(iteration)]" : base
     }
 }
 
@@ -122,6 +157,8 @@ public struct RequestResult: Sendable {
     public var errorMessage: String?
     /// Set when the request was skipped.
     public var skipReason: String?
+    /// Things worth knowing that did not fail the request (a variable sent as written).
+    public var warnings: [String] = []
     /// Wall time spent on this request, including delay and all work, in milliseconds.
     public var durationMs: Double
     public init(
@@ -144,11 +181,14 @@ public struct RunSummary: Sendable {
     public var results: [RequestResult]
     public var durationMs: Double
     public var interrupted: Bool
-    public init(collectionName: String, results: [RequestResult], durationMs: Double, interrupted: Bool = false) {
+    /// Scripts not run in this run (each counted once).
+    public var skippedScripts: Int
+    public init(collectionName: String, results: [RequestResult], durationMs: Double, interrupted: Bool = false, skippedScripts: Int = 0) {
         self.collectionName = collectionName
         self.results = results
         self.durationMs = durationMs
         self.interrupted = interrupted
+        self.skippedScripts = skippedScripts
     }
 
     public var requests: Int { results.filter { $0.status != .skipped }.count }

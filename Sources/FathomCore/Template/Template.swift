@@ -16,7 +16,9 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
         switch kind {
         case .unresolved(let name):
             if name.hasPrefix("$") {
-                return "unknown dynamic variable '{{\(name)}}' in \(field); known ones: " + DynamicValues.names.map { "{{\($0)}}" }.joined(separator: ", ")
+                var msg = "unknown dynamic variable '{{\(name)}}' in \(field)"
+                if let s = closestMatch(to: name, in: DynamicValues.names) { msg += " (did you mean '{{\(s)}}'?)" }
+                return msg + "; known ones include {{$guid}}, {{$timestamp}}, {{$isoTimestamp}}, {{$randomInt}} and Postman's {{$random...}} names (see docs/collection-format.md)"
             }
             return "unresolved variable '\(name)' in \(field); define it in the collection's or a folder's \"variables\", in the environment (--env), with --var \(name)=VALUE, or capture it in an earlier request"
         case .cycle(let names):
@@ -45,9 +47,24 @@ public struct Template {
 
     /// Finds a variable's raw value, or nil when it is not defined.
     public var lookup: (String) -> JSON?
+    /// Where `{{$guid}}` and the other dynamic values come from.
+    public var dynamic: DynamicValues
+    /// Leave an undefined `{{name}}` as written (recording it in `unresolved`)
+    /// instead of throwing: Postman's behaviour, `unresolved_variables: keep`.
+    public var keepUnresolved: Bool
+    /// The names left as written, when `keepUnresolved`.
+    public let unresolved: UnresolvedNames?
 
-    public init(lookup: @escaping (String) -> JSON?) {
+    public init(lookup: @escaping (String) -> JSON?, dynamic: DynamicValues = .system, keepUnresolved: Bool = false) {
         self.lookup = lookup
+        self.dynamic = dynamic
+        self.keepUnresolved = keepUnresolved
+        self.unresolved = keepUnresolved ? UnresolvedNames() : nil
+    }
+
+    /// The same lookups with another policy for undefined names.
+    public func keeping(_ keep: Bool) -> Template {
+        keep == keepUnresolved ? self : Template(lookup: lookup, dynamic: dynamic, keepUnresolved: keep)
     }
 
     /// Whether a string holds a template reference at all (the fast path skips work).
@@ -94,7 +111,13 @@ public struct Template {
     func resolveTyped(_ s: String, at pointer: String, stack: [String]) throws(TemplateError) -> JSON {
         if let inner = Template.wholeReference(s) {
             let name = try interpolate(String(inner), at: pointer, stack: stack).trimmingCharacters(in: .whitespaces)
-            return try value(of: name, at: pointer, stack: stack)
+            do {
+                return try value(of: name, at: pointer, stack: stack)
+            } catch {
+                guard keepUnresolved, case .unresolved(let missing) = error.kind else { throw error }
+                unresolved?.add(missing)
+                return .string(name == missing ? "{{\(inner)}}" : "{{\(name)}}")
+            }
         }
         return .string(try interpolate(s, at: pointer, stack: stack))
     }
@@ -116,8 +139,14 @@ public struct Template {
             if i + 1 < u.count, u[i] == 0x7B, u[i + 1] == 0x7B, let close = Template.matchingClose(u, from: i) {
                 let inner = String(decoding: u[(i + 2)..<close], as: UTF8.self)
                 let name = try interpolate(String(inner), at: pointer, stack: stack).trimmingCharacters(in: .whitespaces)
-                let v = try value(of: name, at: pointer, stack: stack)
-                out.append(contentsOf: v.interpolationText.utf8)
+                do {
+                    let v = try value(of: name, at: pointer, stack: stack)
+                    out.append(contentsOf: v.interpolationText.utf8)
+                } catch {
+                    guard keepUnresolved, case .unresolved(let missing) = error.kind else { throw error }
+                    unresolved?.add(missing)
+                    out.append(contentsOf: "{{\(name)}}".utf8)
+                }
                 i = close + 2
                 continue
             }
@@ -150,8 +179,8 @@ public struct Template {
 
     func value(of name: String, at pointer: String, stack: [String]) throws(TemplateError) -> JSON {
         if name.hasPrefix("$") {
-            if let v = DynamicValues.value(name) { return v }
             if let v = lookup(name) { return v }
+            if let v = dynamic.value(name) { return v }
             throw TemplateError(kind: .unresolved(name), pointer: pointer)
         }
         guard let raw = lookup(name) else { throw TemplateError(kind: .unresolved(name), pointer: pointer) }
@@ -183,23 +212,8 @@ public struct Template {
     }
 }
 
-/// `{{$guid}}` and friends: fresh on each use.
-public enum DynamicValues {
-    public static let names = ["$guid", "$uuid", "$timestamp", "$isoTimestamp", "$randomInt"]
-
-    public static func value(_ name: String) -> JSON? {
-        switch name {
-        case "$guid", "$uuid", "$randomUUID": return .string(UUID().uuidString.lowercased())
-        case "$timestamp": return .integer(Int64(Date().timeIntervalSince1970))
-        case "$isoTimestamp": return .string(isoNow())
-        case "$randomInt": return .integer(Int64.random(in: 0...1000))
-        default: return nil
-        }
-    }
-
-    static func isoNow() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date())
-    }
+/// The names a template left as written, in the order first met.
+public final class UnresolvedNames: @unchecked Sendable {
+    public private(set) var names: [String] = []
+    func add(_ name: String) { if !names.contains(name) { names.append(name) } }
 }

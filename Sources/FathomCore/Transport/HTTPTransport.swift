@@ -42,6 +42,11 @@ public struct HTTPRequest: Sendable {
     /// (digest needs a challenge round trip, so it cannot be a plain header).
     public enum TransportAuth: Sendable, Equatable {
         case digest(username: String, password: String)
+        /// NTLM's challenge/response; `username` may be `DOMAIN\\user`.
+        case ntlm(username: String, password: String)
+        /// AWS Signature Version 4 (`provider` as libcurl's CURLOPT_AWS_SIGV4 takes it,
+        /// e.g. `aws:amz:us-east-1:execute-api`).
+        case awsSigV4(provider: String, accessKey: String, secretKey: String)
     }
 
     public var method: String
@@ -81,6 +86,12 @@ public struct TransportOptions: Sendable, Equatable {
     public var httpVersion: HTTPRequest.Version?
     /// Abort the exchange once the response body exceeds this many bytes.
     public var maxResponseBytes: Int?
+    /// Send and store cookies with the run's cookie jar (Postman's `disableCookies` turns it off).
+    public var cookies = true
+    /// Keep the method (and body) when following a 301/302/303, instead of switching to GET.
+    public var followOriginalMethod = false
+    /// `HOST:PORT:CONNECT-HOST:CONNECT-PORT` entries, as curl's `--connect-to`.
+    public var connectTo: [String] = []
 
     public init() {}
 }

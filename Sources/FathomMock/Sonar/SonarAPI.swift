@@ -166,7 +166,7 @@ final class SonarService: Sendable {
             c.requests += 1
             let rate = configuration.errorRate
             if rate > 0 {
-                let draw = Double(SeededGenerator.mix(configuration.seed ^ 0x5EED_0E44, c.requests) >> 11) / Double(1 << 53)
+                let draw = Double(SplitMix64.mix(configuration.seed ^ 0x5EED_0E44, c.requests) >> 11) / Double(1 << 53)
                 if draw < rate { return .failed }
             }
             return .admitted

@@ -1,3 +1,4 @@
+import FathomCore
 import GraphQL
 
 /// What every resolver sees: the data snapshot of this request and who is asking.

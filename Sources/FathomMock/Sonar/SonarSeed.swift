@@ -1,3 +1,4 @@
+import FathomCore
 /// Deterministic seed data of a realistic size: the same seed gives the same rows.
 ///
 /// Fixed rows that public integrations assume: account status 1 "Active" and 2
@@ -47,7 +48,7 @@ enum SonarSeed {
     ]
 
     static func generate(seed: UInt64) -> SonarData {
-        var g = SeededGenerator(seed: seed)
+        var g = SplitMix64(seed: seed)
         var data = SonarData()
         func pick<T>(_ items: [T]) -> T { items[Int(g.next() % UInt64(items.count))] }
         func int(_ range: ClosedRange<Int64>) -> Int64 { range.lowerBound + Int64(g.next() % UInt64(range.count)) }
@@ -257,8 +258,8 @@ enum SonarSeed {
     static func uniqueID(type: String, id: Int64, seed: UInt64) -> String {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for b in type.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        let a = SeededGenerator.mix(seed ^ h, UInt64(bitPattern: id))
-        let b = SeededGenerator.mix(a, 7)
+        let a = SplitMix64.mix(seed ^ h, UInt64(bitPattern: id))
+        let b = SplitMix64.mix(a, 7)
         func hex(_ v: UInt64, _ n: Int) -> String {
             let s = String(v, radix: 16)
             return String(repeating: "0", count: max(0, n - s.count)) + s.suffix(n)

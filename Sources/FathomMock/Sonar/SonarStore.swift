@@ -1,3 +1,4 @@
+import FathomCore
 import Foundation
 
 /// One entity: its GraphQL type name, id and scalar columns.

@@ -1,3 +1,4 @@
+import FathomCore
 /// One stored column value of a Sonar entity.
 ///
 /// `Int64Bit` ids and integers are `.int`, `Datetime` is `.time` (seconds since the
@@ -89,26 +90,6 @@ enum ColumnKind: Sendable, Equatable {
     var isTextual: Bool { self == .string || self == .enumeration }
 }
 
-/// SplitMix64: small, fast and fully determined by its seed.
-struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// One well-mixed value from a seed and a counter, without keeping state.
-    static func mix(_ seed: UInt64, _ counter: UInt64) -> UInt64 {
-        var generator = SeededGenerator(seed: seed ^ (counter &* 0xD6E8_FEB8_6659_FD93))
-        return generator.next()
-    }
-}
 
 /// Dates and times as Sonar writes them, without Foundation formatters.
 enum SonarTime {
@@ -181,9 +162,7 @@ enum SonarTime {
         guard let y = digits(b, 0, 4), b[4] == UInt8(ascii: "-"), let m = digits(b, 5, 2),
             b[7] == UInt8(ascii: "-"), let d = digits(b, 8, 2), (1...12).contains(m), d >= 1
         else { return nil }
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-        let lengths: [Int64] = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard d <= lengths[Int(m - 1)] else { return nil }
+        guard d <= CivilDate.daysInMonth(year: y, month: m) else { return nil }
         return daysFromCivil(y, m, d)
     }
 
@@ -198,33 +177,15 @@ enum SonarTime {
         return value
     }
 
-    // Howard Hinnant's civil-date algorithms.
     static func daysFromCivil(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = floorDiv(y, 400)
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        CivilDate.days(year: year, month: month, day: day)
     }
 
     private static func civil(days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = floorDiv(z, 146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        CivilDate.civil(days: days)
     }
 
-    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { CivilDate.floorDiv(a, b) }
 
     private static func pad(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
     private static func pad4(_ v: Int64) -> String {
