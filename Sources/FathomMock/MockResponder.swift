@@ -64,6 +64,12 @@ struct MockResponder: HTTPResponder {
             return AuthRoutes.digest(request)
         case "/bearer":
             return AuthRoutes.bearer(request, token: configuration.token)
+        case "/oauth1":
+            guard let body = try await readBody(request) else { return Reply.tooLarge(limit: configuration.maxBodySize) }
+            return SigningRoutes.oauth1(request, body: body)
+        case "/auth/hawk":
+            guard let body = try await readBody(request) else { return Reply.tooLarge(limit: configuration.maxBodySize) }
+            return SigningRoutes.hawk(request, body: body)
         case "/cookies":
             return CookieRoutes.list(request)
         case "/cookies/set":
@@ -107,6 +113,10 @@ struct MockResponder: HTTPResponder {
             return RedirectRoutes.redirect(parameter)
         case "/bytes":
             return ContentRoutes.bytes(parameter, request: request)
+        case "/stream":
+            return SigningRoutes.stream(parameter, request: request)
+        case "/type":
+            return SigningRoutes.type(parameter)
         default:
             if path.hasPrefix("/anything/") {
                 guard let body = try await readBody(request) else {

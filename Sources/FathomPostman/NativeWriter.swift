@@ -172,7 +172,7 @@ public struct NativeWriter {
             })
         case .graphql(let g):
             let file = "\(base).graphql"
-            sidecars.append((dir.isEmpty ? file : "\(dir)/\(file)", g.query.hasSuffix("\n") ? g.query : g.query + "\n"))
+            sidecars.append((dir.isEmpty ? file : "\(dir)/\(file)", g.query))
             var j = JSONObject()
             j["file"] = .string(file)
             if let v = g.variables { j["variables"] = v }

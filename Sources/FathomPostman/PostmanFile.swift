@@ -66,6 +66,8 @@ public enum FileKind: Equatable, Sendable {
     case fathomRequest
     /// A Fathom collection.json.
     case fathomCollectionSettings
+    /// Newman's run options (`{"run": {...}}`, a `.postman_config.json`).
+    case newmanOptions
     /// A flat object of name → value (a Fathom environment).
     case flatObject
     case other(String)
@@ -91,6 +93,7 @@ public enum FileKind: Equatable, Sendable {
                 if scope == "environment" || values.allSatisfy({ $0.objectValue?["key"] != nil }) { return .postmanEnvironment }
             }
             if o["fathom"] != nil { return .fathomCollectionSettings }
+            if o.count == 1, case .object? = o["run"] { return .newmanOptions }
             if o["url"] != nil || o["graphql"] != nil || o["method"] != nil { return .fathomRequest }
             return .flatObject
         default:
@@ -109,6 +112,7 @@ public enum FileKind: Equatable, Sendable {
         case .iterationData: return "iteration data (a JSON array of rows)"
         case .fathomRequest: return "a Fathom request file"
         case .fathomCollectionSettings: return "a Fathom collection.json"
+        case .newmanOptions: return "Newman's run options (a postman_config file)"
         case .flatObject: return "a JSON object of name → value"
         case .other(let s): return s
         }
@@ -122,6 +126,7 @@ public enum FileKind: Equatable, Sendable {
         case .postmanGlobals, .legacyGlobals: return "-g/--globals"
         case .iterationData: return "-d/--data"
         case .fathomCollectionSettings: return "the collection argument (give its directory)"
+        case .newmanOptions: return "command-line flags (--insecure, --timeout-request, ...)"
         case .other: return nil
         }
     }

@@ -4,7 +4,7 @@ import Foundation
 /// `--dry-run` output: each planned request as one equivalent `curl` command line,
 /// after a `#` comment naming it. Secrets are already `***` in the plans.
 ///
-///     # 1. Accounts / List  (export.postman_collection.json:12:7: item "Accounts/List")
+///     # 1. Accounts / List
 ///     curl 'https://api.example.com/accounts?page=1' -H 'Authorization: ***' -H 'User-Agent: fathom/0.1'
 ///
 /// Requests that could not be built are `# error: ...` comments, skipped ones
@@ -13,7 +13,7 @@ public enum CurlCommand {
     public static func script(_ plans: [PlannedRequest]) -> String {
         var out = ""
         for p in plans {
-            out += "# \(p.info.index). \(oneLine(p.info.qualifiedName))  (\(oneLine(p.location)))\n"
+            out += "# \(p.info.index). \(oneLine(p.info.qualifiedName))\n"
             if let reason = p.skipReason {
                 out += "# skipped: \(oneLine(reason))\n"
             } else if let error = p.error {

@@ -24,6 +24,8 @@ enum Inputs {
             throw wrongKind(path, kind, "give the collection's directory instead: fathom run \((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)")
         case .postmanEnvironment, .postmanGlobals, .legacyGlobals, .iterationData:
             throw wrongKind(path, kind, "give it with \(kind.flag ?? "its flag"), and the collection as the first argument")
+        case .newmanOptions:
+            throw wrongKind(path, kind, "Fathom takes these options as flags: fathom run COLLECTION --insecure --timeout-request MS ...")
         case .flatObject, .other:
             throw wrongKind(path, kind, "expected a Postman collection (an object with \"info\" and an \"item\" list), a Fathom request file (with \"url\" or \"graphql\"), or a collection directory")
         }
@@ -50,7 +52,7 @@ enum Inputs {
         switch kind {
         case .postmanEnvironment, .postmanGlobals, .legacyGlobals:
             return try PostmanVariables.read(file)
-        case .postmanCollection, .postmanV1Collection, .iterationData, .fathomCollectionSettings:
+        case .postmanCollection, .postmanV1Collection, .iterationData, .fathomCollectionSettings, .newmanOptions:
             throw wrongKind(path, kind, "\(flag) takes \(role): a Postman environment/globals export or a flat JSON object of name → value" + (kind.flag.map { "; give this file as \($0)" } ?? ""))
         case .other:
             throw wrongKind(path, kind, "\(flag) takes \(role): a Postman environment/globals export or a flat JSON object of name → value")

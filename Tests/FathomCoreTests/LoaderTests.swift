@@ -147,12 +147,6 @@ import Testing
         }
     }
 
-    @Test func postmanEnvironment() throws {
-        let path = "\(repoRoot)/../shared/corpus/postman/postmanlabs__newman__disabled-and-duplicates.postman_environment.json"
-        let env = try EnvironmentLoader.load(path, collectionRoot: nil, processEnvironment: [:])
-        #expect(!env.variables.isEmpty)
-    }
-
     @Test func folderLinkLoopIsAnError() throws {
         let d = TempDir()
         collection(d)

@@ -49,9 +49,10 @@ public enum CollectionLoader {
         settings.scripts = readScripts(in: root, base: "collection", owner: "collection", diagnostics: &diags)
         var rootFolder = loadFolder(root, id: "", name: name, settings: settings, isRoot: true, ancestors: [], diagnostics: &diags)
         rootFolder.source = SourceRef(file: collectionFile)
-        let collection = CollectionSpec(name: name, description: settings.description, rootPath: root, root: rootFolder)
-        if diags.isEmpty { diags = checkTargets(collection) }
-        if !diags.isEmpty { throw LoadError(diags) }
+        var collection = CollectionSpec(name: name, description: settings.description, rootPath: root, root: rootFolder)
+        if !diags.contains(where: { $0.severity == .error }) { diags += checkTargets(collection) }
+        if diags.contains(where: { $0.severity == .error }) { throw LoadError(diags.filter { $0.severity == .error }) }
+        collection.warnings = diags
         return collection
     }
 
@@ -144,12 +145,13 @@ public enum CollectionLoader {
         if file.hasSuffix(".json") {
             req?.scripts = readScripts(in: (path as NSString).deletingLastPathComponent, base: String(file.dropLast(5)), owner: "request \"\(file)\"", diagnostics: &diags)
         }
-        guard let req, diags.isEmpty else { throw LoadError(diags) }
+        guard let req, !diags.contains(where: { $0.severity == .error }) else { throw LoadError(diags.filter { $0.severity == .error }) }
         let name = req.name
         let root = Folder(id: "", name: name, settings: Settings(), children: [.request(req)])
-        let collection = CollectionSpec(name: name, description: nil, rootPath: path, root: root)
+        var collection = CollectionSpec(name: name, description: nil, rootPath: path, root: root, warnings: diags)
         let problems = checkTargets(collection)
         if !problems.isEmpty { throw LoadError(problems) }
+        collection.warnings = diags
         return collection
     }
 

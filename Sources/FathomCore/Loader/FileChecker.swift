@@ -15,6 +15,12 @@ struct FileChecker {
         diagnostics.append(Diagnostic(file: file, position: pos, message: message))
     }
 
+    /// A problem that does not stop the load (it becomes the request's error when run).
+    mutating func warning(_ pointer: String, _ message: String, atValue: Bool = false) {
+        let pos = atValue ? map.valuePosition(for: pointer) : map.position(for: pointer)
+        diagnostics.append(Diagnostic(.warning, file: file, position: pos, message: message))
+    }
+
     /// Flags every key of `object` that is not in `allowed`, with a suggestion.
     mutating func checkKeys(_ object: JSONObject, at pointer: String, allowed: [String], what: String) {
         for key in object.keys where !allowed.contains(key) {

@@ -142,7 +142,7 @@ enum RequestReader {
             guard let path = checker.string(value, at: "/body_file", field: "body_file") else { return nil }
             let full = path.hasPrefix("/") ? path : (dir as NSString).appendingPathComponent(path)
             if !path.contains("{{") && !FileManager.default.fileExists(atPath: full) {
-                checker.error("/body_file", "file '\(path)' not found (looked for \(full)); paths are relative to the request file", atValue: true)
+                checker.warning("/body_file", "file '\(path)' not found (looked for \(full)); the request will be an error unless it exists when run (paths are relative to the request file)", atValue: true)
             }
             let ct = checker.string(o["content_type"], at: "/content_type", field: "content_type")
             return .file(path: path, contentType: ct)
@@ -185,7 +185,7 @@ enum RequestReader {
                 if let f {
                     let full = f.hasPrefix("/") ? f : (dir as NSString).appendingPathComponent(f)
                     if !f.contains("{{") && !FileManager.default.fileExists(atPath: full) {
-                        checker.error(p + "/file", "file '\(f)' not found (looked for \(full)); paths are relative to the request file", atValue: true)
+                        checker.warning(p + "/file", "file '\(f)' not found (looked for \(full)); the request will be an error unless it exists when run (paths are relative to the request file)", atValue: true)
                     }
                 }
                 let ct = checker.string(part["content_type"], at: p + "/content_type", field: "content_type")

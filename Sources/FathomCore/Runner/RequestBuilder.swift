@@ -76,7 +76,7 @@ struct RequestBuilder {
         } else if spec.body?.isGraphQL == true, let endpoint = scheduled.folders.reversed().lazy.compactMap(\.settings.graphqlEndpoint).first {
             url = try str(endpoint, "/graphql")
         } else {
-            throw RequestBuildError(message: "\(spec.file): the request has no \"url\" (and no graphql_endpoint applies to it)")
+            throw located("", "the request has no \"url\" (and no graphql_endpoint applies to it)")
         }
         if url.trimmingCharacters(in: .whitespaces).isEmpty { throw located("/url", "the URL is empty after resolving variables") }
         if options.encodeURL { url = URLNormalizer.normalize(url) }
