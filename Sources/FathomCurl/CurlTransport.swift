@@ -41,7 +41,13 @@ private let curlGlobalInitResult: CURLcode = curl_global_init(fathom_curl_global
 ///   with `.responseTooLarge` (early, from `Content-Length`, when the server sends one).
 /// - Cancelling the calling task aborts the transfer with `.cancelled`.
 public final class CurlTransport: HTTPTransport, @unchecked Sendable {
-    private let handle: UnsafeMutableRawPointer
+    /// The handle of the exchange in flight: `jarHandle`, or `plainHandle` for a
+    /// request with cookies off (libcurl's cookie engine, once on, stays on for a handle).
+    private var handle: UnsafeMutableRawPointer
+    /// The handle with the run's cookie jar (and connection cache).
+    private let jarHandle: UnsafeMutableRawPointer
+    /// A handle without a cookie engine, made on first use.
+    private var plainHandle: UnsafeMutableRawPointer?
     private let lock = Locked()
     private let performQueue = DispatchQueue(label: "fathom.curl.transfer")
     private let exchange = Exchange()
@@ -60,6 +66,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         precondition(curlGlobalInitResult == CURLE_OK, "curl_global_init failed: \(curlGlobalInitResult)")
         guard let handle = curl_easy_init() else { fatalError("curl_easy_init failed") }
         self.handle = handle
+        jarHandle = handle
         self.userAgent = userAgent
         exchangePointer = Unmanaged.passUnretained(exchange).toOpaque()
         executor = QueueTaskExecutor(queue: performQueue)
@@ -75,7 +82,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     public let executor: any TaskExecutor
 
     deinit {
-        curl_easy_cleanup(handle)
+        curl_easy_cleanup(jarHandle)
+        if let plainHandle { curl_easy_cleanup(plainHandle) }
         curl_slist_free_all(headerList)
         curl_slist_free_all(connectToList)
     }
@@ -118,7 +126,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     public func cookies() -> [String] {
         lock.withLock {
             var list: UnsafeMutablePointer<curl_slist>?
-            guard fathom_getinfo_slist(handle, CURLINFO_COOKIELIST, &list) == CURLE_OK else { return [] }
+            guard fathom_getinfo_slist(jarHandle, CURLINFO_COOKIELIST, &list) == CURLE_OK else { return [] }
             defer { curl_slist_free_all(list) }
             var lines: [String] = []
             var node = list
@@ -133,14 +141,87 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     /// Empties the cookie jar.
     public func clearCookies() {
         lock.withLock {
-            _ = fathom_setopt_string(handle, CURLOPT_COOKIELIST, "ALL")
+            _ = fathom_setopt_string(jarHandle, CURLOPT_COOKIELIST, "ALL")
         }
     }
 
     // MARK: - The exchange (lock held)
 
     private func perform(_ request: HTTPRequest, ticket: Int) throws(TransportError) -> HTTPResponse {
+        guard request.options.followRedirects, !request.options.redirectRewrites.isEmpty else {
+            return try performOnce(request, ticket: ticket)
+        }
+        return try performFollowingRewrittenRedirects(request, ticket: ticket)
+    }
+
+    /// With `--rewrite` prefixes, redirects are followed here rather than by libcurl,
+    /// so that a `Location` under a rewritten prefix goes where the rewrite says. The
+    /// rules are libcurl's: 303 becomes GET (and so do 301/302 after a POST, unless
+    /// `followOriginalMethod`), and credentials are dropped when the host changes.
+    private func performFollowingRewrittenRedirects(_ request: HTTPRequest, ticket: Int) throws(TransportError) -> HTTPResponse {
+        var current = request
+        current.options.followRedirects = false
+        let originalAuthority = Self.authority(request.url)
+        var hops = 0
+        while true {
+            var response = try performOnce(current, ticket: ticket)
+            guard [301, 302, 303, 307, 308].contains(response.status), let location = lastRedirectURL else {
+                response.redirectCount = hops
+                return response
+            }
+            hops += 1
+            if hops > request.options.maxRedirects {
+                throw TransportError(.tooManyRedirects, "Maximum (\(request.options.maxRedirects)) redirects followed")
+            }
+            var next = location
+            for rewrite in request.options.redirectRewrites {
+                if let r = rewrite.apply(next) {
+                    next = r
+                    break
+                }
+            }
+            let method = current.method
+            if response.status == 303 && method != "HEAD" || (response.status == 301 || response.status == 302) && method == "POST" && !request.options.followOriginalMethod {
+                current.method = "GET"
+                current.body = nil
+                current.headers.removeAll { $0.name.lowercased() == "content-type" || $0.name.lowercased() == "content-length" }
+            }
+            if Self.authority(next) != originalAuthority {
+                current.headers.removeAll { $0.name.lowercased() == "authorization" || $0.name.lowercased() == "cookie" }
+                current.auth = nil
+            }
+            current.url = next
+        }
+    }
+
+    /// CURLINFO_REDIRECT_URL of the last transfer: where a redirect points when
+    /// libcurl was told not to follow it.
+    private var lastRedirectURL: String? {
+        var pointer: UnsafePointer<CChar>?
+        guard fathom_getinfo_string(handle, CURLINFO_REDIRECT_URL, &pointer) == CURLE_OK, let pointer else { return nil }
+        return String(cString: pointer)
+    }
+
+    static func authority(_ url: String) -> String {
+        guard let start = url.range(of: "://")?.upperBound else { return "" }
+        let rest = url[start...]
+        let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        var authority = rest[..<end]
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        return authority.lowercased()
+    }
+
+    private func performOnce(_ request: HTTPRequest, ticket: Int) throws(TransportError) -> HTTPResponse {
         if Task.isCancelled { throw TransportError(.cancelled, "the request was cancelled before it was sent") }
+        if request.options.cookies {
+            handle = jarHandle
+        } else {
+            if plainHandle == nil {
+                guard let h = curl_easy_init() else { throw TransportError(.other, "curl_easy_init failed (out of memory?)") }
+                plainHandle = h
+            }
+            handle = plainHandle!
+        }
         curl_easy_reset(handle)
         exchange.begin(maxBodyBytes: request.options.maxResponseBytes, ticket: ticket)
         defer {

@@ -104,7 +104,7 @@ public enum FileKind: Equatable, Sendable {
     /// How the kind reads in a message: "a Postman environment".
     public var description: String {
         switch self {
-        case .postmanCollection(let v): return "a Postman collection (v\(v))"
+        case .postmanCollection(let v): return "a Postman collection (v\(v.hasSuffix(".0") ? String(v.dropLast(2)) : v))"
         case .postmanV1Collection: return "a Postman collection in the old v1 format"
         case .postmanEnvironment: return "a Postman environment"
         case .postmanGlobals: return "a Postman globals file"

@@ -176,6 +176,7 @@ struct Context {
         case nil, .some(.null):
             // Postman lets a request without a URL be saved; running it is that request's error.
             warn(rp, label, "the request has no \"url\"; it will be reported as an error when run")
+            spec.url = ""
         case .some(let u):
             if let url = PostmanURL.template(from: u) {
                 spec.url = url

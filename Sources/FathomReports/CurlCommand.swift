@@ -7,7 +7,8 @@ import Foundation
 ///     # 1. Accounts / List
 ///     curl 'https://api.example.com/accounts?page=1' -H 'Authorization: ***' -H 'User-Agent: fathom/0.1'
 ///
-/// Requests that could not be built are `# error: ...` comments, skipped ones
+/// Requests that could not be built are `# error: ...` comments (and a `#   at`
+/// line with their location), skipped ones
 /// `# skipped: ...`, so the output stays a valid shell script.
 public enum CurlCommand {
     public static func script(_ plans: [PlannedRequest]) -> String {
@@ -17,7 +18,7 @@ public enum CurlCommand {
             if let reason = p.skipReason {
                 out += "# skipped: \(oneLine(reason))\n"
             } else if let error = p.error {
-                out += "# error: \(oneLine(error))\n"
+                out += "# error: \(oneLine(error))\n#   at \(oneLine(p.location))\n"
             } else {
                 out += line(p) + "\n"
             }

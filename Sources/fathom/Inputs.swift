@@ -13,6 +13,9 @@ enum Inputs {
             throw LoadError([Diagnostic(file: path, position: nil, message: "no such file or directory; give a collection directory, a request .json file or a Postman collection file")])
         }
         if isDir.boolValue { return try CollectionLoader.load(path) }
+        if path.lowercased().hasSuffix(".csv") {
+            throw wrongKind(path, .other("CSV iteration data"), "give it with -d/--data, and the collection as the first argument")
+        }
         let file = try PostmanFile.read(path)
         let kind = FileKind.of(file.json)
         switch kind {

@@ -3,7 +3,16 @@ import Foundation
 /// A request that could not be built: an unresolved variable, a missing file...
 /// It is reported as an error for that request, which is then not sent.
 public struct RequestBuildError: Error, Sendable, CustomStringConvertible {
-    public var message: String
+    /// Where in the collection (`file:line:column`, and the item for Postman files).
+    public var location: String
+    /// What is wrong, without the location.
+    public var reason: String
+    public init(location: String, reason: String) {
+        self.location = location
+        self.reason = reason
+    }
+    /// `location: reason`.
+    public var message: String { "\(location): \(reason)" }
     public var description: String { message }
 }
 
@@ -46,7 +55,7 @@ struct RequestBuilder {
         let template = self.template.keeping(keep)
 
         func fail(_ e: TemplateError) -> RequestBuildError {
-            RequestBuildError(message: "\(spec.location(e.pointer)): \(e)")
+            RequestBuildError(location: spec.location(e.pointer), reason: "\(e)")
         }
         func str(_ s: String, _ pointer: String) throws(RequestBuildError) -> String {
             do { return try template.resolveString(s, at: pointer) } catch { throw fail(error) }
@@ -55,7 +64,7 @@ struct RequestBuilder {
             do { return try template.resolve(v, at: pointer) } catch { throw fail(error) }
         }
         func located(_ pointer: String, _ message: String) -> RequestBuildError {
-            RequestBuildError(message: "\(spec.location(pointer)): \(message)")
+            RequestBuildError(location: spec.location(pointer), reason: message)
         }
 
         var options = RequestOptions()
@@ -68,6 +77,7 @@ struct RequestBuilder {
         options.transport.clientCertPath = configuration.clientCertPath
         options.transport.clientKeyPath = configuration.clientKeyPath
         options.transport.connectTo = configuration.connectTo
+        options.transport.redirectRewrites = configuration.rewrites
 
         // URL: the request's own, else the nearest graphql_endpoint for GraphQL bodies.
         var url: String
@@ -308,6 +318,13 @@ struct RequestBuilder {
                 break
             }
         }
+        // A password in the URL's user info is a credential too (libcurl sends it as basic auth).
+        let parts = URLNormalizer.parse(url)
+        if let password = parts.password, !password.isEmpty {
+            let user = (parts.user ?? "").removingPercentEncoding ?? parts.user ?? ""
+            let plain = password.removingPercentEncoding ?? password
+            credentials += [password, plain, Data("\(user):\(plain)".utf8).base64EncodedString()]
+        }
 
         // Signatures cover the URL and form fields as they will be sent.
         switch signing {
@@ -344,7 +361,7 @@ struct RequestBuilder {
 
         // A line break in a header would let a value forge more headers: refuse it.
         for h in headers where h.name.isEmpty || (h.name + h.value).utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) || h.name.contains(":") {
-            throw RequestBuildError(message: "\(spec.location("/headers")): header '\(h.name)' has an empty name, a ':' in its name, or a line break in its name or value; remove it (check the variables it uses)")
+            throw located("/headers", "header '\(h.name)' has an empty name, a ':' in its name, or a line break in its name or value; remove it (check the variables it uses)")
         }
         if let contentType, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
             headers.append(HTTPHeader("Content-Type", contentType))

@@ -82,13 +82,25 @@ public struct URLRewrite: Sendable, Equatable {
     }
 
     /// The URL with the prefix replaced, or nil when it does not start with it.
-    /// The prefix matches at a component boundary: `https://a.com` does not rewrite
-    /// `https://a.com.evil`.
+    /// The prefix matches at a component boundary (`https://a.com` does not rewrite
+    /// `https://a.com.evil`), and user info in the URL (`https://u:p@a.com/`) is kept
+    /// in front of the new host.
     public func apply(_ url: String) -> String? {
-        guard url.lowercased().hasPrefix(from.lowercased()) else { return nil }
-        let rest = url.dropFirst(from.count)
+        var candidate = url
+        var userInfo = ""
+        if let schemeEnd = url.range(of: "://") {
+            let authorityEnd = url[schemeEnd.upperBound...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? url.endIndex
+            if let at = url[schemeEnd.upperBound..<authorityEnd].lastIndex(of: "@") {
+                userInfo = String(url[schemeEnd.upperBound...at])
+                candidate = String(url[..<schemeEnd.upperBound]) + url[url.index(after: at)...]
+            }
+        }
+        guard candidate.lowercased().hasPrefix(from.lowercased()) else { return nil }
+        let rest = candidate.dropFirst(from.count)
         if let next = rest.first, !from.hasSuffix("/"), ![Character("/"), "?", "#", ":"].contains(next) { return nil }
-        return to + rest
+        var target = to
+        if !userInfo.isEmpty, let schemeEnd = target.range(of: "://") { target.insert(contentsOf: userInfo, at: schemeEnd.upperBound) }
+        return target + rest
     }
 }
 

@@ -204,7 +204,7 @@ public final class Runner {
                     for c in built.credentials { redactor.add(c) }
                     out.append(PlannedRequest(info: info, location: s.request.location(""), built: built, redactor: redactor))
                 } catch {
-                    out.append(PlannedRequest(info: info, location: s.request.location(""), error: redactor.redact(error.message)))
+                    out.append(PlannedRequest(info: info, location: redactor.redact(error.location), error: redactor.redact(error.reason)))
                 }
             }
         }
@@ -226,7 +226,8 @@ public struct PlannedRequest: Sendable {
     public var auth: HTTPRequest.TransportAuth?
     public var options = TransportOptions()
     public var warnings: [String] = []
-    /// Why the request could not be built (it would be an error in a run).
+    /// Why the request could not be built (it would be an error in a run), without
+    /// the location (which is `location`).
     public var error: String?
     public var skipReason: String?
 

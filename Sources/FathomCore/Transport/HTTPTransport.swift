@@ -92,6 +92,8 @@ public struct TransportOptions: Sendable, Equatable {
     public var followOriginalMethod = false
     /// `HOST:PORT:CONNECT-HOST:CONNECT-PORT` entries, as curl's `--connect-to`.
     public var connectTo: [String] = []
+    /// `--rewrite` prefixes, applied to the `Location` of each redirect too.
+    public var redirectRewrites: [URLRewrite] = []
 
     public init() {}
 }
