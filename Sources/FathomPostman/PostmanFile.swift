@@ -2,30 +2,46 @@ import FathomCore
 import Foundation
 
 /// A JSON file as the Postman reader sees it: decoded (UTF-8 with or without a BOM,
-/// or UTF-16), parsed leniently (duplicate keys keep the last, as `JSON.parse` does)
-/// with a source map for messages.
+/// or UTF-16), parsed leniently (duplicate keys keep the last, as `JSON.parse` does).
+///
+/// Positions for messages come from a `JSONPositionIndex` of the elements of every
+/// `item`, `event` and `values` array (one cheap pass); any other position is looked
+/// up in a full source map, made only when a message first needs one. A 10,000-request
+/// collection thus loads without recording the position of every value in it.
 public struct PostmanFile: Sendable {
     public var path: String
     public var json: JSON
-    public var map: JSONSourceMap
+    private let bytes: [UInt8]
+    private let index: [String: SourcePosition]
+    private let fullMap: LazySourceMap
 
-    public init(path: String, json: JSON, map: JSONSourceMap) {
+    public init(path: String, bytes: [UInt8], json: JSON) {
         self.path = path
         self.json = json
-        self.map = map
+        self.bytes = bytes
+        index = JSONPositionIndex.positions(in: bytes, elementsOf: ["item", "event", "events", "values"])
+        fullMap = LazySourceMap(bytes)
+    }
+
+    /// Where the value at a JSON pointer starts (or its nearest ancestor).
+    public func position(_ pointer: String) -> SourcePosition? {
+        if let p = index[pointer] { return p }
+        return fullMap.map.valuePosition(for: pointer)
     }
 
     /// Reads and parses `path`; a located error when it cannot be read or is not JSON.
     public static func read(_ path: String) throws(LoadError) -> PostmanFile {
-        var diags: [Diagnostic] = []
-        guard let (json, map) = CollectionLoader.parseFile(path, rejectDuplicateKeys: false, into: &diags) else {
-            var d = diags
-            if let first = d.first, first.message.hasPrefix("invalid JSON"), let data = FileManager.default.contents(atPath: path) {
-                d[0].message += truncationHint(data)
-            }
-            throw LoadError(d)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LoadError([Diagnostic(file: path, position: nil, message: "cannot read the file (check that it exists and is readable)")])
         }
-        return PostmanFile(path: path, json: json, map: map)
+        guard let (bytes, _) = TextDecoding.utf8(data) else {
+            throw LoadError([Diagnostic(file: path, position: nil, message: "the file looks like UTF-16 but does not decode (an unpaired surrogate); save it as UTF-8")])
+        }
+        do {
+            return PostmanFile(path: path, bytes: bytes, json: try JSONParser.parse(bytes))
+        } catch {
+            throw LoadError([Diagnostic(file: path, position: error.position, message: "invalid JSON: \(error.message)" + truncationHint(data))])
+        }
     }
 
     /// " (the file ends early: truncated?)" when a JSON text stops mid-value.
@@ -46,6 +62,21 @@ public struct PostmanFile: Sendable {
             }
         }
         return depth > 0 || inString ? " — the file ends before the JSON does (a truncated download or copy?)" : ""
+    }
+}
+
+/// A full source map of a text, made on first use.
+final class LazySourceMap: @unchecked Sendable {
+    private let bytes: [UInt8]
+    private let computed = Locked<JSONSourceMap?>(nil)
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    var map: JSONSourceMap {
+        computed.withLock { m in
+            if let m { return m }
+            let made = (try? JSONParser.parseWithSourceMap(bytes))?.1 ?? JSONSourceMap()
+            m = made
+            return made
+        }
     }
 }
 

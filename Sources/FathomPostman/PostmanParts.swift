@@ -133,7 +133,7 @@ extension Context {
             let query = g["query"]?.interpolationText ?? ""
             var variables: JSON?
             switch g["variables"] {
-            case .string(let s)?: variables = s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : .string(s)
+            case .string(let s)?: variables = s.trimmedASCIIWhitespace.isEmpty ? nil : .string(s)
             case .object(let vo)?: variables = .object(vo)
             default: variables = nil
             }

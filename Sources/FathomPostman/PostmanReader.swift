@@ -83,7 +83,7 @@ struct Context {
         self.workingDirectory = workingDirectory
     }
 
-    func position(_ pointer: String) -> SourcePosition? { file.map.valuePosition(for: pointer) }
+    func position(_ pointer: String) -> SourcePosition? { file.position(pointer) }
 
     func location(_ pointer: String, _ label: String?) -> SourceRef {
         SourceRef(file: file.path, context: label, position: position(pointer))
@@ -170,8 +170,8 @@ struct Context {
             return nil
         }
         spec.description = PostmanReader.description(r["description"]) ?? PostmanReader.description(item["description"])
-        let method = (r["method"]?.stringValue ?? "GET").trimmingCharacters(in: .whitespaces)
-        spec.method = method.isEmpty ? "GET" : (method.contains("{{") ? method : method.uppercased())
+        let method = (r["method"]?.stringValue ?? "GET").trimmedASCIIWhitespace
+        spec.method = method.isEmpty ? "GET" : (Template.hasReference(method) ? method : method.uppercased())
         switch r["url"] {
         case nil, .some(.null):
             // Postman lets a request without a URL be saved; running it is that request's error.
@@ -294,7 +294,7 @@ struct Context {
                 warn("\(p)/\(i)/script/src", label, "a script loaded from \"src\" is not read; only inline scripts are")
             }
             // An empty script does nothing: not worth reporting as skipped.
-            guard !source.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
+            guard source.utf8.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { continue }
             out.append(ScriptSpec(phase: phase, source: source, location: location("\(p)/\(i)", label), owner: owner))
         }
         return out
@@ -331,5 +331,17 @@ extension JSON {
         case .string("false"): return false
         default: return nil
         }
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and line breaks (ASCII only: cheap).
+    var trimmedASCIIWhitespace: String {
+        let u = utf8
+        func ws(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        guard let first = u.firstIndex(where: { !ws($0) }) else { return "" }
+        let last = u.lastIndex(where: { !ws($0) })!
+        if first == u.startIndex, last == u.index(before: u.endIndex) { return self }
+        return String(self[first...last])
     }
 }

@@ -89,7 +89,7 @@ enum PostmanURL {
     /// `&` and `#` (and `=` in a key) outside `{{variables}}` are written `%26`, `%23`
     /// and `%3D`, so a parameter's text cannot split the query, as Postman does.
     static func normalizeParam(_ s: String, isKey: Bool) -> String {
-        guard s.contains("&") || s.contains("#") || (isKey && s.contains("=")) else { return s }
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x23 || (isKey && $0 == 0x3D) }) else { return s }
         var out = ""
         var rest = Substring(s)
         while !rest.isEmpty {

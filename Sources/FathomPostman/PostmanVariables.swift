@@ -30,7 +30,7 @@ public enum PostmanVariables {
         var diags: [Diagnostic] = []
         for (i, v) in list.enumerated() {
             guard case .object(let o) = v else {
-                diags.append(Diagnostic(file: file.path, position: file.map.valuePosition(for: "\(pointerBase)/\(i)"), message: "each value must be an object like {\"key\": \"name\", \"value\": \"...\"}, not \(v.typeName)"))
+                diags.append(Diagnostic(file: file.path, position: file.position("\(pointerBase)/\(i)"), message: "each value must be an object like {\"key\": \"name\", \"value\": \"...\"}, not \(v.typeName)"))
                 continue
             }
             guard let key = o["key"]?.stringValue, !key.isEmpty else { continue }

@@ -421,3 +421,58 @@ func curlLines(_ output: String) -> [String] {
         #expect(v.stdout.contains("1 script(s)"))
     }
 }
+
+@Suite(.serialized) struct PostmanEdgeCaseTests {
+    static let v21 = PostmanRunTests.v21
+
+    /// BOM, UTF-16 and disabled/duplicate keys, seen in what is actually sent.
+    @Test func environmentEdgeCasesBehaveAsDescribed() async throws {
+        let bom = try await runFathom(["run", "\(postmanCorpus)/postmanlabs__newman__bom-in-environment-file.postman_collection.json",
+                                       "-e", "\(postmanCorpus)/postmanlabs__newman__bom-in-environment-file.postman_environment.json", "--dry-run"])
+        #expect(bom.status == 0, "\(bom.output)")
+        #expect(!bom.stdout.contains("{{"), "\(bom.stdout)")
+        let utf16 = try await runFathom(["run", "\(postmanCorpus)/postmanlabs__newman__utf16-le-encoding-in-env.postman_collection.json",
+                                         "-e", "\(postmanCorpus)/postmanlabs__newman__utf16-le-encoding-in-env.postman_environment.json", "--dry-run"])
+        #expect(utf16.status == 0, "\(utf16.output)")
+        #expect(utf16.stdout.contains("serviceHostName=localhost"), "\(utf16.stdout)")
+        let d = TempDir()
+        let c = d.write("c.json", #"{\#(Self.v21), "item": [{"name": "r", "request": {"url": "http://h.test/?a={{justDisabled}}&b={{oneDisabled}}&c={{duplicate}}"}}]}"#)
+        let dup = try await runFathom(["run", c, "-e", "\(postmanCorpus)/postmanlabs__newman__disabled-and-duplicates.postman_environment.json", "--dry-run"])
+        #expect(dup.status == 0)
+        #expect(dup.stdout.contains("'http://h.test/?a={{justDisabled}}&b=1&c=2'"), "\(dup.stdout)")
+        #expect(dup.stderr.contains("variable {{justDisabled}} is not defined"))
+    }
+
+    /// Iteration data, folders and dynamic values for Fathom's own collections too.
+    @Test func nativeCollectionsTakeDataFoldersAndScripts() async throws {
+        let d = TempDir()
+        d.write("collection.json", #"{"fathom": 1, "name": "Native data"}"#)
+        d.write("01-a/01-echo.json", #"{"url": "{{instance}}/get", "query": {"user": "{{user}}", "n": "{{n}}"}, "assert": [{"path": "$.args.user", "equals": "{{user}}"}]}"#)
+        d.write("01-a/01-echo.test.js", "pm.test('kept', () => {});\n")
+        d.write("02-b/01-other.json", #"{"url": "{{instance}}/get"}"#)
+        d.write("data/users.csv", "user,n\nada,1\n\"grace, h\",2\n")
+        let r = try await runFathom(["run", d.path, "--mock", "-d", d.path + "/data/users.csv", "--folder", "a", "-r", "console,junit", "--reports-dir", d.path + "/r"])
+        #expect(r.status == 0, "\(r.output)")
+        #expect(r.stdout.contains("2 iterations"))
+        #expect(r.stdout.contains("1 script skipped: scripts not run"))
+        #expect(r.stdout.contains("Scripts     1 skipped"))
+        #expect(!r.stdout.contains("other"))
+        let junit = try #require(d.read("r/native-data.junit.xml"))
+        #expect(junit.contains("<testsuite name=\"Scripts (not run)\""))
+        #expect(junit.contains("name=\"test script of request &quot;01-a/01-echo.json&quot;\""))
+        let xsd = "\(repoRoot)/../shared/corpus/junit/jenkinsci__xunit-plugin__junit-10.xsd"
+        let (status, out) = try shell("/usr/bin/xmllint", ["--noout", "--schema", xsd, d.path + "/r/native-data.junit.xml"])
+        #expect(status == 0, "xmllint: \(out)")
+    }
+
+    @Test func dynamicVariablesInPostmanRequests() async throws {
+        let d = TempDir()
+        let c = d.write("c.json", #"{\#(Self.v21), "item": [{"name": "r", "request": {"method": "POST", "url": "http://h.test/{{$randomInt}}", "body": {"mode": "raw", "raw": "{{$randomEmail}} {{$isoTimestamp}} {{$randomFullName}}"}}}]}"#)
+        let a = try await runFathom(["run", c, "--dry-run", "--seed", "5", "--fixed-time", "2026-01-01T00:00:00Z"])
+        let b = try await runFathom(["run", c, "--dry-run", "--seed", "5", "--fixed-time", "2026-01-01T00:00:00Z"])
+        #expect(a.status == 0, "\(a.output)")
+        #expect(a.stdout == b.stdout)
+        #expect(a.stdout.contains("2026-01-01T00:00:00.000Z"))
+        #expect(!a.stdout.contains("{{$"), "\(a.stdout)")
+    }
+}

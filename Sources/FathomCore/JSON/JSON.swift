@@ -14,38 +14,71 @@ public enum JSON: Sendable {
     case object(JSONObject)
 }
 
-/// An insertion-ordered JSON object with O(1) member lookup.
+/// An insertion-ordered JSON object.
+///
+/// Members live in one array in insertion order. Most objects are small, and a
+/// linear scan of a few keys beats hashing them, so the key → position index is
+/// built only once an object grows past `indexThreshold` members: parsing a large
+/// document allocates one buffer per object instead of two plus a hash table.
 public struct JSONObject: Sendable {
-    public private(set) var keys: [String] = []
-    public private(set) var storage: [String: JSON] = [:]
+    @usableFromInline var entries: [(key: String, value: JSON)] = []
+    @usableFromInline var index: [String: Int]?
+    @usableFromInline static let indexThreshold = 12
 
     public init() {}
 
     public init(_ pairs: [(String, JSON)]) {
-        keys.reserveCapacity(pairs.count)
+        entries.reserveCapacity(pairs.count)
         for (k, v) in pairs { self[k] = v }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// Keys in insertion order.
+    public var keys: [String] { entries.map(\.key) }
+
+    @inline(__always)
+    func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        for i in entries.indices where entries[i].key == key { return i }
+        return nil
+    }
 
     public subscript(key: String) -> JSON? {
-        get { storage[key] }
+        get { position(of: key).map { entries[$0].value } }
         set {
             if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if let i = position(of: key) {
+                    entries[i].value = newValue
+                } else {
+                    entries.append((key, newValue))
+                    if index != nil {
+                        index![key] = entries.count - 1
+                    } else if entries.count > Self.indexThreshold {
+                        buildIndex()
+                    }
+                }
+            } else if let i = position(of: key) {
+                entries.remove(at: i)
+                if index != nil { buildIndex() }
             }
         }
     }
 
-    /// Members in insertion order.
-    public var members: [(key: String, value: JSON)] {
-        keys.map { ($0, storage[$0]!) }
+    private mutating func buildIndex() {
+        var d = [String: Int](minimumCapacity: entries.count)
+        for (i, e) in entries.enumerated() { d[e.key] = i }
+        index = d
     }
 
-    public var values: [JSON] { keys.map { storage[$0]! } }
+    /// Members in insertion order.
+    public var members: [(key: String, value: JSON)] { entries }
+
+    public var values: [JSON] { entries.map(\.value) }
+
+    /// Reserves room for `n` members (the parser knows nothing in advance; builders may).
+    public mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
 }
 
 extension JSONObject: ExpressibleByDictionaryLiteral {
@@ -58,8 +91,8 @@ extension JSONObject: Equatable {
     /// Objects are equal when they hold the same members, whatever their order.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        for (k, v) in lhs.storage {
-            guard let o = rhs.storage[k], o == v else { return false }
+        for (k, v) in lhs.entries {
+            guard let o = rhs[k], o == v else { return false }
         }
         return true
     }

@@ -75,8 +75,8 @@ enum JPCompare {
             return true
         case let (.object(x), .object(y)):
             guard x.count == y.count else { return false }
-            for (k, v) in x.storage {
-                guard let w = y.storage[k], equal(v, w) else { return false }
+            for (k, v) in x.members {
+                guard let w = y[k], equal(v, w) else { return false }
             }
             return true
         default:

@@ -43,11 +43,11 @@ enum JPEvaluator<Tracking: JPPathTracking> {
                     i -= 1
                 }
             case .object(let o):
-                let keys = o.keys
-                var i = keys.count - 1
+                let members = o.members
+                var i = members.count - 1
                 while i >= 0 {
-                    let v = o.storage[keys[i]]!
-                    if v.hasChildren { stack.append(Node(value: v, path: Tracking.child(d.path, name: keys[i]))) }
+                    let v = members[i].value
+                    if v.hasChildren { stack.append(Node(value: v, path: Tracking.child(d.path, name: members[i].key))) }
                     i -= 1
                 }
             default:
@@ -70,7 +70,7 @@ enum JPEvaluator<Tracking: JPPathTracking> {
                 for (i, v) in a.enumerated() { out.append(Node(value: v, path: Tracking.child(node.path, index: i))) }
             case .object(let o):
                 out.reserveCapacity(out.count + o.count)
-                for k in o.keys { out.append(Node(value: o.storage[k]!, path: Tracking.child(node.path, name: k))) }
+                for (k, v) in o.members { out.append(Node(value: v, path: Tracking.child(node.path, name: k))) }
             default:
                 break
             }
@@ -91,8 +91,7 @@ enum JPEvaluator<Tracking: JPPathTracking> {
                     out.append(Node(value: v, path: Tracking.child(node.path, index: i)))
                 }
             case .object(let o):
-                for k in o.keys {
-                    let v = o.storage[k]!
+                for (k, v) in o.members {
                     if expr.test(root: root, current: v) {
                         out.append(Node(value: v, path: Tracking.child(node.path, name: k)))
                     }
@@ -182,9 +181,11 @@ extension JSONObject {
     /// equality (and so dictionary lookup) identifies canonically equivalent
     /// strings, which RFC 9535 §2.3.1.2 does not.
     @inline(__always) func member(exactly name: String) -> JSON? {
-        guard let i = storage.index(forKey: name) else { return .none }
-        let entry = storage[i]
-        return entry.key.utf8.elementsEqual(name.utf8) ? entry.value : .none
+        guard let i = position(of: name) else { return .none }
+        if entries[i].key.utf8.elementsEqual(name.utf8) { return entries[i].value }
+        // A canonically equivalent key came first: look for the exact one.
+        for e in entries where e.key.utf8.elementsEqual(name.utf8) { return e.value }
+        return .none
     }
 }
 

@@ -47,7 +47,15 @@ public struct CollectionSpec: Sendable {
     }
 
     /// Number of requests in the collection.
-    public var requestCount: Int { flattened().count }
+    public var requestCount: Int {
+        func count(_ f: Folder) -> Int {
+            f.children.reduce(0) { n, c in
+                if case .folder(let sub) = c { return n + count(sub) }
+                return n + 1
+            }
+        }
+        return count(root)
+    }
 
     /// Every script of the collection, folders and requests, in run order of their owners.
     public func allScripts() -> [ScriptSpec] {
