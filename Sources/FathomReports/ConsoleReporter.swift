@@ -5,18 +5,18 @@
 //
 //   ✔ auth / Get me
 //     GET http://127.0.0.1:8484/get → 200 OK · 312 B · 4.1 ms
-//     ✔ status == 200
+//     ✔ status equals 200
 //
 //   ✘ users / Create user
 //     POST http://127.0.0.1:8484/users → 201 Created · 48 B · 3.0 ms
-//     ✔ status == 201
-//     ✘ $.id == 5
+//     ✔ status equals 201
+//     ✘ $.id equals 5
 //         expected: 5
 //         actual:   6
 //
 //   ⚠ Broken
 //     GET http://127.0.0.1:1/
-//     error: connection failed: Connection refused
+//     error: 03-broken.json:1:9: connection failed: Failed to connect to 127.0.0.1 port 1 … (code 7)
 //
 //   ↷ Later
 //     skipped: depends on a failed request
@@ -30,11 +30,11 @@
 //
 //   Failures
 //     1) users / Create user
-//        $.id == 5
+//        $.id equals 5
 //        expected: 5
 //        actual:   6
 //     2) Broken
-//        error: connection failed: Connection refused
+//        error: 03-broken.json:1:9: connection failed: Failed to connect to 127.0.0.1 port 1 … (code 7)
 //
 // With several iterations, each starts with an "Iteration 2/3" line and request names
 // end in " [iteration 2]". Quiet mode prints only load warnings, the summary and the

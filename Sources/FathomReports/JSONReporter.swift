@@ -24,7 +24,7 @@
 //           "body": "{…}",
 //           "timing": { "dnsMs": 0.1, "connectMs": 0.3, "tlsMs": 0, "firstByteMs": 3.9, "totalMs": 4.1 }
 //         },
-//         "assertions": [{ "name": "status == 200", "passed": true, "implicit": false }]
+//         "assertions": [{ "name": "status equals 200", "passed": true, "implicit": false }]
 //       },
 //       { …, "status": "error", "error": "connection failed: Connection refused" },
 //       { …, "status": "skipped", "skipReason": "depends on a failed request" }

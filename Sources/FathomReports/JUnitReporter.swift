@@ -4,11 +4,11 @@
 //   <testsuites name="Sample API" tests="4" failures="1" errors="1" time="0.012">
 //     <testsuite name="auth / Get me" tests="1" failures="0" errors="0" skipped="0" time="0.004"
 //                timestamp="2025-01-31T12:00:00.000Z" hostname="ci-42" id="1" file="01-auth/01-me.json">
-//       <testcase name="status == 200" classname="Sample API.01-auth.01-me" time="0.004"/>
+//       <testcase name="status equals 200" classname="Sample API.01-auth.01-me" time="0.004"/>
 //       <system-out>GET http://127.0.0.1:8484/get → 200 OK (312 B, 4.1 ms)</system-out>
 //     </testsuite>
 //     <testsuite name="users / Create user" tests="1" failures="1" errors="0" skipped="0" ...>
-//       <testcase name="$.id == 5" classname="Sample API.02-users.01-create" time="0.003">
+//       <testcase name="$.id equals 5" classname="Sample API.02-users.01-create" time="0.003">
 //         <failure message="$.id was 6" type="AssertionFailure">expected: 5
 //   actual: 6</failure>
 //       </testcase>

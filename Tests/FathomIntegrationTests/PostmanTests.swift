@@ -476,3 +476,56 @@ func curlLines(_ output: String) -> [String] {
         #expect(!a.stdout.contains("{{$"), "\(a.stdout)")
     }
 }
+
+@Suite(.serialized) struct PostmanFlagTests {
+    static let v21 = PostmanRunTests.v21
+
+    /// AWS SigV4 and NTLM are signed and negotiated by libcurl: what reaches the server.
+    @Test func awsSigV4AndNTLMReachTheServer() async throws {
+        let d = TempDir()
+        let c = d.write("c.json", #"""
+        {\#(Self.v21), "item": [
+          {"name": "aws", "request": {"url": "{{base}}/headers", "auth": {"type": "awsv4", "awsv4": [{"key": "accessKey", "value": "AKIDEXAMPLE"}, {"key": "secretKey", "value": "wJalrXUtnFEMI-secret"}, {"key": "region", "value": "eu-west-1"}, {"key": "service", "value": "execute-api"}, {"key": "sessionToken", "value": "sess-tok-123"}]}}},
+          {"name": "ntlm", "request": {"url": "{{base}}/headers", "auth": {"type": "ntlm", "ntlm": [{"key": "username", "value": "ada"}, {"key": "password", "value": "ntlm-pw-456"}, {"key": "domain", "value": "CORP"}]}}}
+        ]}
+        """#)
+        try await withMock { base in
+            let r = try await runFathom(["run", c, "--var", "base=\(base)", "-r", "json", "--reports-dir", d.path + "/r"])
+            #expect(r.status == 0, "\(r.output)")
+            let requests = try readReport(d.path + "/r")["requests"]?.arrayValue ?? []
+            let aws = try JSONParser.parse(try #require(requests[0]["response"]?["body"]?.stringValue))
+            let authz = aws["headers"]?["authorization"]?.stringValue ?? ""
+            #expect(authz.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), "\(authz)")
+            #expect(authz.contains("/eu-west-1/execute-api/aws4_request"), "\(authz)")
+            #expect(aws["headers"]?["x-amz-date"] != nil)
+            let ntlm = try JSONParser.parse(try #require(requests[1]["response"]?["body"]?.stringValue))
+            #expect(ntlm["headers"]?["authorization"]?.stringValue?.hasPrefix("NTLM ") == true, "\(ntlm)")
+            for secret in ["wJalrXUtnFEMI-secret", "sess-tok-123", "ntlm-pw-456"] { #expect(!r.output.contains(secret)) }
+            #expect(!(try String(contentsOfFile: try #require(FileManager.default.contentsOfDirectory(atPath: d.path + "/r").first.map { d.path + "/r/" + $0 }), encoding: .utf8)).contains("sess-tok-123"))
+        }
+    }
+
+    @Test func mockBindsInstanceAndTokenForPostmanCollections() async throws {
+        let d = TempDir()
+        let c = d.write("c.json", #"{\#(Self.v21), "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{token}}"}]}, "item": [{"name": "me", "request": {"url": "{{instance}}/bearer"}}]}"#)
+        let r = try await runFathom(["run", c, "--mock", "-r", "json", "--reports-dir", d.path + "/r"])
+        #expect(r.status == 0, "\(r.output)")
+        let requests = try readReport(d.path + "/r")["requests"]?.arrayValue ?? []
+        #expect(requests.first?["response"]?["status"] == 200)
+    }
+
+    @Test func delayAndRequestTimeout() async throws {
+        let d = TempDir()
+        let c = d.write("c.json", #"{\#(Self.v21), "item": [{"name": "a", "request": "{{base}}/get"}, {"name": "b", "request": "{{base}}/get"}, {"name": "slow", "request": "{{base}}/delay/3"}]}"#)
+        try await withMock { base in
+            let r = try await runFathom(["run", c, "--var", "base=\(base)", "--delay-request", "300", "--timeout-request", "500", "-r", "json", "--reports-dir", d.path + "/r"])
+            #expect(r.status == 3, "\(r.output)")
+            let report = try readReport(d.path + "/r")
+            // Two delays of 300 ms happened before the third request (a lower bound only).
+            #expect((report["durationMs"]?.doubleValue ?? 0) >= 600)
+            let slow = report["requests"]?.arrayValue?.last
+            #expect(slow?["status"] == "error")
+            #expect(slow?["error"]?.stringValue?.contains("timed out") == true, "\(slow ?? nil)")
+        }
+    }
+}

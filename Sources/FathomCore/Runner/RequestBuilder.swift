@@ -277,30 +277,23 @@ struct RequestBuilder {
             transportAuth = .awsSigV4(provider: "aws:amz:\(region):\(service)", accessKey: key, secretKey: secret)
         case .some(.oauth1(let o)):
             var r = o
-            r.consumerKey = try resolve(o.consumerKey, "consumer_key")
-            r.consumerSecret = try resolve(o.consumerSecret, "consumer_secret")
-            r.token = try resolve(o.token, "token")
-            r.tokenSecret = try resolve(o.tokenSecret, "token_secret")
-            r.signatureMethod = try resolve(o.signatureMethod, "signature_method").uppercased()
-            r.timestamp = try resolve(o.timestamp, "timestamp")
-            r.nonce = try resolve(o.nonce, "nonce")
-            r.version = try resolve(o.version, "version")
-            r.realm = try resolve(o.realm, "realm")
-            r.callback = try resolve(o.callback, "callback")
-            r.verifier = try resolve(o.verifier, "verifier")
+            let fields: [(WritableKeyPath<OAuth1Auth, String>, String)] = [
+                (\.consumerKey, "consumer_key"), (\.consumerSecret, "consumer_secret"), (\.token, "token"),
+                (\.tokenSecret, "token_secret"), (\.signatureMethod, "signature_method"), (\.timestamp, "timestamp"),
+                (\.nonce, "nonce"), (\.version, "version"), (\.realm, "realm"), (\.callback, "callback"), (\.verifier, "verifier"),
+            ]
+            for (field, name) in fields { r[keyPath: field] = try resolve(r[keyPath: field], name) }
+            r.signatureMethod = r.signatureMethod.uppercased()
             credentials += [r.consumerSecret, r.tokenSecret]
             signing = .oauth1(r)
         case .some(.hawk(let h)):
             var r = h
-            r.id = try resolve(h.id, "id")
-            r.key = try resolve(h.key, "key")
-            r.algorithm = try resolve(h.algorithm, "algorithm").lowercased()
-            r.user = try resolve(h.user, "user")
-            r.ext = try resolve(h.ext, "ext")
-            r.app = try resolve(h.app, "app")
-            r.dlg = try resolve(h.dlg, "dlg")
-            r.nonce = try resolve(h.nonce, "nonce")
-            r.timestamp = try resolve(h.timestamp, "timestamp")
+            let fields: [(WritableKeyPath<HawkAuth, String>, String)] = [
+                (\.id, "id"), (\.key, "key"), (\.algorithm, "algorithm"), (\.user, "user"), (\.ext, "ext"),
+                (\.app, "app"), (\.dlg, "dlg"), (\.nonce, "nonce"), (\.timestamp, "timestamp"),
+            ]
+            for (field, name) in fields { r[keyPath: field] = try resolve(r[keyPath: field], name) }
+            r.algorithm = r.algorithm.lowercased()
             credentials.append(r.key)
             signing = .hawk(r)
         case .some(.unsupported(let kind)):
