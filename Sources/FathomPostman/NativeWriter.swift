@@ -44,8 +44,10 @@ public struct NativeWriter {
         top["name"] = .string(collection.name)
         for (k, v) in settings.members { top[k] = v }
         settings = top
+        let rootScripts = scripts(collection.root.settings.scripts, base: "collection", dir: "")
+        if let ref = scriptsJSON(rootScripts, dir: "") { settings["scripts"] = ref }
         out.append(("collection.json", pretty(.object(settings))))
-        out += scripts(collection.root.settings.scripts, base: "collection", dir: "")
+        out += rootScripts.map { ($0.path, $0.text) }
         writeChildren(collection.root.children, dir: "", into: &out)
         if let environment {
             var env = JSONObject()
@@ -139,28 +141,50 @@ public struct NativeWriter {
                 var o = JSONObject()
                 o["name"] = .string(f.name)
                 for (k, v) in settingsJSON(f.settings, isRoot: false).members { o[k] = v }
+                let folderScripts = scripts(f.settings.scripts, base: "folder", dir: path)
+                if let ref = scriptsJSON(folderScripts, dir: path) { o["scripts"] = ref }
                 out.append(("\(path)/folder.json", pretty(.object(o))))
-                out += scripts(f.settings.scripts, base: "folder", dir: path)
+                out += folderScripts.map { ($0.path, $0.text) }
                 writeChildren(f.children, dir: path, into: &out)
             case .request(let r):
                 var files: [(String, String)] = []
-                let json = requestJSON(r, base: base, dir: dir, sidecars: &files)
+                var json = requestJSON(r, base: base, dir: dir, sidecars: &files)
+                let requestScripts = scripts(r.scripts, base: base, dir: dir)
+                if let ref = scriptsJSON(requestScripts, dir: dir) { json["scripts"] = ref }
                 out.append(("\(path).json", pretty(.object(json))))
                 out += files
-                out += scripts(r.scripts, base: base, dir: dir)
+                out += requestScripts.map { ($0.path, $0.text) }
             }
         }
     }
 
-    private func scripts(_ scripts: [ScriptSpec], base: String, dir: String) -> [(String, String)] {
-        // One file per phase: several scripts of a phase (rare) run in order, joined.
+    struct ScriptFile {
+        var phase: ScriptSpec.Phase
+        var path: String
+        var text: String
+    }
+
+    /// One `.js` file per phase, named after its owner (`01-list.test.js`); several
+    /// scripts of one phase (rare) are joined, in order.
+    private func scripts(_ scripts: [ScriptSpec], base: String, dir: String) -> [ScriptFile] {
         ScriptSpec.Phase.allCases.compactMap { phase in
             let sources = scripts.filter { $0.phase == phase }.map(\.source)
             guard !sources.isEmpty else { return nil }
             let name = "\(base).\(phase.rawValue).js"
             let text = sources.joined(separator: "\n\n")
-            return (dir.isEmpty ? name : "\(dir)/\(name)", text.hasSuffix("\n") ? text : text + "\n")
+            return ScriptFile(phase: phase, path: dir.isEmpty ? name : "\(dir)/\(name)", text: text.hasSuffix("\n") ? text : text + "\n")
         }
+    }
+
+    /// `{"pre_request": "x.prerequest.js", "test": "x.test.js"}`, paths relative to `dir`.
+    private func scriptsJSON(_ files: [ScriptFile], dir: String) -> JSON? {
+        guard !files.isEmpty else { return nil }
+        var o = JSONObject()
+        for f in files {
+            let relative = dir.isEmpty ? f.path : String(f.path.dropFirst(dir.count + 1))
+            o[f.phase == .preRequest ? "pre_request" : "test"] = .string(relative)
+        }
+        return .object(o)
     }
 
     private func settingsJSON(_ s: Settings, isRoot: Bool) -> JSONObject {

@@ -112,6 +112,27 @@ import Testing
         #expect(loadErrors(d.path).first?.contains("has no \"url\"") == true)
     }
 
+    @Test func scriptsAreNamedFilesAndAMissingOneIsAnError() throws {
+        let d = TempDir()
+        d.write("collection.json", #"{"fathom": 1, "name": "S", "scripts": {"pre_request": "setup.js"}}"#)
+        d.write("setup.js", "pm.variables.set('a', 1);\n")
+        d.write("f/folder.json", #"{"scripts": {"test": ["one.js", "two.js"]}}"#)
+        d.write("f/one.js", "// one\n")
+        d.write("f/two.js", "// two\n")
+        d.write("f/a.json", #"{"url": "http://x", "scripts": {"test": "a.test.js"}}"#)
+        d.write("f/a.test.js", "pm.test('a', () => {});\n")
+        let c = try CollectionLoader.load(d.path)
+        #expect(c.root.settings.scripts.map(\.phase) == [.preRequest])
+        #expect(c.allScripts().map(\.source) == ["pm.variables.set('a', 1);\n", "// one\n", "// two\n", "pm.test('a', () => {});\n"])
+        #expect(c.allScripts().last?.owner == "request \"f/a.json\"")
+        let e = TempDir()
+        e.write("collection.json", #"{"fathom": 1, "name": "S"}"#)
+        let f = e.write("a.json", #"{"url": "http://x", "scripts": {"test": "gone.js", "post": "x.js"}}"#)
+        let errs = loadErrors(e.path)
+        #expect(errs.contains { $0.hasPrefix("\(f):1:41: error: script 'gone.js' not found") }, "\(errs)")
+        #expect(errs.contains { $0.contains("unknown scripts key 'post'") }, "\(errs)")
+    }
+
     @Test func folderJSONWithFathomAndAnUnknownKeyKeepsBothDiagnostics() {
         let d = TempDir()
         collection(d)

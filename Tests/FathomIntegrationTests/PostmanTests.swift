@@ -414,6 +414,7 @@ func curlLines(_ output: String) -> [String] {
         #expect(d.read("out/keep.txt") == nil)
         #expect(d.read("out/collection.json")?.contains("\"unresolved_variables\": \"keep\"") == true)
         #expect(d.read("out/collection.test.js") == "pm.test('x', () => {})\n")
+        #expect(d.read("out/collection.json")?.contains("\"test\": \"collection.test.js\"") == true)
         #expect(d.read("out/01-get-it.graphql") == "{ me { id } }")
         #expect(d.read("out/01-get-it.json")?.contains("\"file\": \"01-get-it.graphql\"") == true)
         let v = try await runFathom(["validate", d.path + "/out"])
@@ -447,7 +448,7 @@ func curlLines(_ output: String) -> [String] {
     @Test func nativeCollectionsTakeDataFoldersAndScripts() async throws {
         let d = TempDir()
         d.write("collection.json", #"{"fathom": 1, "name": "Native data"}"#)
-        d.write("01-a/01-echo.json", #"{"url": "{{instance}}/get", "query": {"user": "{{user}}", "n": "{{n}}"}, "assert": [{"path": "$.args.user", "equals": "{{user}}"}]}"#)
+        d.write("01-a/01-echo.json", #"{"url": "{{instance}}/get", "query": {"user": "{{user}}", "n": "{{n}}"}, "assert": [{"path": "$.args.user", "equals": "{{user}}"}], "scripts": {"test": "01-echo.test.js"}}"#)
         d.write("01-a/01-echo.test.js", "pm.test('kept', () => {});\n")
         d.write("02-b/01-other.json", #"{"url": "{{instance}}/get"}"#)
         d.write("data/users.csv", "user,n\nada,1\n\"grace, h\",2\n")

@@ -5,7 +5,7 @@ import Foundation
 public enum CollectionLoader {
     static let settingsKeys = [
         "fathom", "name", "description", "variables", "secrets", "auth", "headers",
-        "graphql_endpoint", "options", "order", "tags",
+        "graphql_endpoint", "options", "order", "tags", "scripts",
     ]
 
     /// Loads `path`: a directory with a collection.json, or one request file.
@@ -42,11 +42,10 @@ public enum CollectionLoader {
                 if let n = checker.string(obj["name"], at: "/name", field: "name") { name = n } else if obj["name"] == nil {
                     checker.error("", "collection.json needs a \"name\"")
                 }
-                settings = readSettings(obj, checker: &checker)
+                settings = readSettings(obj, owner: "collection", checker: &checker)
             }
             diags += checker.diagnostics
         }
-        settings.scripts = readScripts(in: root, base: "collection", owner: "collection", diagnostics: &diags)
         var rootFolder = loadFolder(root, id: "", name: name, settings: settings, isRoot: true, ancestors: [], diagnostics: &diags)
         rootFolder.source = SourceRef(file: collectionFile)
         var collection = CollectionSpec(name: name, description: settings.description, rootPath: root, root: rootFolder)
@@ -113,18 +112,16 @@ public enum CollectionLoader {
                             checker.error("/fathom", "'fathom' belongs in collection.json only; remove it from folder.json")
                         }
                         if let n = checker.string(obj["name"], at: "/name", field: "name") { folderName = n }
-                        folderSettings = readSettings(obj, checker: &checker)
+                        folderSettings = readSettings(obj, owner: "folder \"\(childID)\"", checker: &checker)
                     }
                     diags += checker.diagnostics
                 }
-                folderSettings.scripts = readScripts(in: full, base: "folder", owner: "folder \"\(childID)\"", diagnostics: &diags)
                 var folder = loadFolder(full, id: childID, name: folderName, settings: folderSettings, isRoot: false, ancestors: ancestors, diagnostics: &diags)
                 folder.source = SourceRef(file: FileManager.default.fileExists(atPath: folderFile) ? folderFile : full)
                 children.append(.folder(folder))
             } else if let (json, map) = parseFile(full, into: &diags) {
                 var checker = FileChecker(file: full, map: map)
-                if var req = RequestReader.read(json, id: childID, file: full, defaultName: displayName(entry), checker: &checker) {
-                    req.scripts = readScripts(in: dir, base: String(entry.dropLast(5)), owner: "request \"\(childID)\"", diagnostics: &diags)
+                if let req = RequestReader.read(json, id: childID, file: full, defaultName: displayName(entry), checker: &checker) {
                     children.append(.request(req))
                 }
                 diags += checker.diagnostics
@@ -140,11 +137,8 @@ public enum CollectionLoader {
         guard let (json, map) = parseFile(path, into: &diags) else { throw LoadError(diags) }
         var checker = FileChecker(file: path, map: map)
         let file = (path as NSString).lastPathComponent
-        var req = RequestReader.read(json, id: file, file: path, defaultName: displayName(file), checker: &checker)
+        let req = RequestReader.read(json, id: file, file: path, defaultName: displayName(file), checker: &checker)
         diags += checker.diagnostics
-        if file.hasSuffix(".json") {
-            req?.scripts = readScripts(in: (path as NSString).deletingLastPathComponent, base: String(file.dropLast(5)), owner: "request \"\(file)\"", diagnostics: &diags)
-        }
         guard let req, !diags.contains(where: { $0.severity == .error }) else { throw LoadError(diags.filter { $0.severity == .error }) }
         let name = req.name
         let root = Folder(id: "", name: name, settings: Settings(), children: [.request(req)])
@@ -156,23 +150,6 @@ public enum CollectionLoader {
     }
 
     // MARK: - Helpers
-
-    /// `BASE.prerequest.js` and `BASE.test.js` in `dir`: the scripts of a request
-    /// (`BASE` is its file name without `.json`), a folder (`folder`) or the collection
-    /// (`collection`).
-    static func readScripts(in dir: String, base: String, owner: String, diagnostics: inout [Diagnostic]) -> [ScriptSpec] {
-        var out: [ScriptSpec] = []
-        for phase in ScriptSpec.Phase.allCases {
-            let path = (dir as NSString).appendingPathComponent("\(base).\(phase.rawValue).js")
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                diagnostics.append(Diagnostic(file: path, position: nil, message: "cannot read the script (it must be readable UTF-8 text)"))
-                continue
-            }
-            out.append(ScriptSpec(phase: phase, source: text, location: SourceRef(file: path), owner: owner))
-        }
-        return out
-    }
 
     /// Every request needs a URL: its own, or a graphql_endpoint above a GraphQL request.
     static func checkTargets(_ collection: CollectionSpec) -> [Diagnostic] {
@@ -223,8 +200,9 @@ public enum CollectionLoader {
         return name
     }
 
-    static func readSettings(_ obj: JSONObject, checker: inout FileChecker) -> Settings {
+    static func readSettings(_ obj: JSONObject, owner: String, checker: inout FileChecker) -> Settings {
         var s = Settings()
+        s.scripts = ScriptReader.read(obj["scripts"], owner: owner, checker: &checker)
         s.description = checker.string(obj["description"], at: "/description", field: "description")
         if let v = checker.object(obj["variables"], at: "/variables", field: "variables") { s.variables = v }
         if let v = checker.stringArray(obj["secrets"], at: "/secrets", field: "secrets") { s.secrets = v }
