@@ -28,6 +28,11 @@ let package = Package(
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
         .systemLibrary(
+            name: "CJavaScriptCore",
+            pkgConfig: "javascriptcoregtk-4.1",
+            providers: [.apt(["libjavascriptcoregtk-4.1-dev"])]
+        ),
+        .systemLibrary(
             name: "CCrypto",
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
@@ -44,6 +49,12 @@ let package = Package(
 
         // Digests and HMAC on OpenSSL's libcrypto: the only module that touches it.
         .target(name: "FathomCrypto", dependencies: ["FathomCore", "CCrypto"]),
+
+        // Postman's script sandbox (pm, chai, require) on JavaScriptCore: the only module that touches JSC.
+        .target(
+            name: "FathomScript", dependencies: ["FathomCore", "CJavaScriptCore"],
+            linkerSettings: [.linkedFramework("JavaScriptCore", .when(platforms: [.macOS]))]
+        ),
 
         // The second front end: reads Postman collections, environments and globals
         // into the core model, and writes native collections (fathom import).
@@ -63,12 +74,13 @@ let package = Package(
 
         // The command line: thin commands over the modules above.
         .executableTarget(name: "fathom", dependencies: [
-            "FathomCore", "FathomCurl", "FathomXML", "FathomCrypto", "FathomPostman", "FathomReports", "FathomMock",
+            "FathomCore", "FathomCurl", "FathomXML", "FathomCrypto", "FathomScript", "FathomPostman", "FathomReports", "FathomMock",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
         .testTarget(name: "FathomCryptoTests", dependencies: ["FathomCrypto", "FathomCore"]),
+        .testTarget(name: "FathomScriptTests", dependencies: ["FathomScript", "FathomCore", "FathomCrypto"]),
         .testTarget(name: "FathomPostmanTests", dependencies: ["FathomPostman", "FathomCore"]),
         .testTarget(name: "FathomCurlTests", dependencies: ["FathomCurl", "FathomCore", "FathomMock"]),
         .testTarget(name: "FathomReportsTests", dependencies: ["FathomReports", "FathomXML", "FathomCore"]),

@@ -138,6 +138,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         }
     }
 
+    public func cookieJar() -> [String] { cookies() }
+
     /// Empties the cookie jar.
     public func clearCookies() {
         lock.withLock {
@@ -253,6 +255,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         try set(CURLOPT_ERRORBUFFER, pointer: exchange.errorBuffer)
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_URL, request.url)
+        // Send the path as given: no dot-segment removal (Postman does none either).
+        try set(CURLOPT_PATH_AS_IS, 1)
 
         try check(fathom_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION, fathomCurlWrite))
         try set(CURLOPT_WRITEDATA, pointer: exchangePointer)

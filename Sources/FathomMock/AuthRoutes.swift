@@ -106,6 +106,37 @@ enum AuthRoutes {
         )
     }
 
+    // MARK: OAuth 2.0 (postman-echo's demo authorization-code exchange)
+
+    static let oauth2Code = "xWnkliVQJURqB2x1"
+    static let oauth2ClientID = "abc123"
+    static let oauth2ClientSecret = "ssh-secret"
+    static let oauth2AccessToken = "vp7jxTwqgczoFHs0uIdOvv4VdBWmvCkbVbNBCuaTQ3JZplPS40BaNV47HD1zt7MztQPILJvqYsOs6PfJpFYBgwbaE3CVEKOj"
+
+    /// `POST /oauth2/token`: the demo code and client credentials (form fields) get the demo token.
+    static func oauth2Token(_ request: Request, body: [UInt8]) -> Response {
+        var form: [String: String] = [:]
+        if request.mediaType == "application/x-www-form-urlencoded" {
+            for (k, v) in FormCoding.pairs(Substring(decoding: body, as: UTF8.self)[...]) { form[k] = v }
+        } else if request.mediaType == "multipart/form-data", let boundary = request.headers[.contentType].flatMap(Multipart.boundary(fromContentType:)) {
+            for part in Multipart.parse(body, boundary: boundary) { form[part.name] = String(decoding: part.body, as: UTF8.self) }
+        }
+        guard form["grant_type"] == "authorization_code", form["code"] == oauth2Code,
+            form["client_id"] == oauth2ClientID, form["client_secret"] == oauth2ClientSecret
+        else {
+            return Reply.json(["error": "invalid_grant", "error_description": "unknown code or client credentials"], status: .badRequest)
+        }
+        return Reply.json(["access_token": .string(oauth2AccessToken), "token_type": "Bearer"])
+    }
+
+    /// `GET /oauth2/user/info`: the demo token's user.
+    static func oauth2UserInfo(_ request: Request) -> Response {
+        guard let presented = request.headers[.authorization].flatMap({ schemeValue($0, scheme: "bearer") }), presented == oauth2AccessToken[...] else {
+            return Reply.json(["error": "invalid_token"], status: .unauthorized)
+        }
+        return Reply.json(["user_id": 1, "name": "Postman User"])
+    }
+
     // MARK: Helpers
 
     /// The credentials after a case-insensitive auth scheme, e.g. `Basic xyz` → `xyz`.

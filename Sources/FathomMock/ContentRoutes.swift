@@ -148,3 +148,14 @@ extension SplitMix64 {
         }
     }
 }
+
+extension ContentRoutes {
+    /// `GET /`: what this instance serves.
+    static func index() -> Response {
+        Reply.text("""
+            <!DOCTYPE html><html><head><title>fathom mock</title></head><body>
+            <h1>fathom mock</h1><p>An embedded instance: postman-echo compatible routes (/get, /post, /headers, /status/N, ...)
+            and a slice of Sonar's GraphQL API at POST /api/graphql.</p></body></html>
+            """, contentType: "text/html; charset=utf-8")
+    }
+}

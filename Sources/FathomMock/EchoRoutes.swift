@@ -1,3 +1,4 @@
+import HTTPTypes
 import Foundation
 import FathomCore
 import Hummingbird
@@ -27,9 +28,18 @@ extension Request {
         return object
     }
 
-    /// The full URL the client asked for.
+    /// The full URL the client asked for; behind a proxy (or `fathom run --rewrite`),
+    /// the one it named in `X-Forwarded-Proto` and `X-Forwarded-Host`, as postman-echo
+    /// behind its load balancer reports it.
     var fullURL: String {
-        "http://" + (head.authority ?? "localhost") + (head.path ?? "/")
+        let proto = headers[HTTPField.Name("X-Forwarded-Proto")!] ?? "http"
+        let host = headers[HTTPField.Name("X-Forwarded-Host")!] ?? head.authority ?? "localhost"
+        var target = head.path ?? "/"
+        let query = target.firstIndex(of: "?").map { target[$0...] } ?? ""
+        var path = target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
+        while path.contains("//") { path = path.replacingOccurrences(of: "//", with: "/") }
+        target = path + query
+        return proto + "://" + host + target
     }
 
     /// The media type of the body, lower-cased, without parameters.
@@ -42,6 +52,16 @@ extension Request {
 
 /// `/get`, `/post`, `/put`, `/patch`, `/delete`, `/anything`, `/headers`.
 enum EchoRoutes {
+    /// The request as text: `GET /path HTTP/1.1`, then the headers as received, a blank
+    /// line and the body (the raw echo mode).
+    static func raw(_ request: Request, body: [UInt8]) -> Response {
+        var text = "\(request.method.rawValue) \(request.head.path ?? "/") HTTP/1.1\r\n"
+        if let authority = request.head.authority { text += "Host: \(authority)\r\n" }
+        for field in request.headers { text += "\(field.name.rawName): \(field.value)\r\n" }
+        text += "\r\n" + String(decoding: body, as: UTF8.self)
+        return Reply.text(text, contentType: "text/plain; charset=utf-8")
+    }
+
     static func get(_ request: Request) -> Response {
         Reply.json([
             "args": .object(request.argsObject),

@@ -23,6 +23,10 @@ public struct MockConfiguration: Sendable {
     /// same 60-second window get 429 and `{"error": "Request limit of N/min reached."}`.
     /// `nil` turns the limit off.
     public var rateLimitPerMinute: Int?
+    /// Answer every request with the request itself as text (request line, headers,
+    /// body), like the raw echo server Newman's own tests use: for checking exactly
+    /// what went on the wire.
+    public var rawEcho = false
 
     public init(
         host: String = "127.0.0.1",

@@ -24,7 +24,13 @@ struct MockResponder: HTTPResponder {
         if configuration.latencyMs > 0 {
             try await Task.sleep(for: .milliseconds(configuration.latencyMs))
         }
+        if configuration.rawEcho {
+            guard let body = try await readBody(request) else { return Reply.tooLarge(limit: configuration.maxBodySize) }
+            return EchoRoutes.raw(request, body: body)
+        }
         var path = Substring(request.uri.path)
+        // Repeated slashes route as one, as httpbin's server merges them.
+        if path.contains("//") { path = Substring(path.replacingOccurrences(of: "//", with: "/").replacingOccurrences(of: "//", with: "/")) }
         if path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
         // HEAD is answered as GET without the body.
         let isHead = request.method == .head
@@ -37,9 +43,17 @@ struct MockResponder: HTTPResponder {
         path: Substring, method: HTTPRequest.Method, request: Request, context: MockRequestContext
     ) async throws -> Response {
         switch path {
+        case "/":
+            return ContentRoutes.index()
         case "/get":
-            guard method == .get else { return Reply.methodNotAllowed(method, path: path, allow: "GET, HEAD") }
+            guard method == .get || method == .options else { return Reply.methodNotAllowed(method, path: path, allow: "GET, HEAD, OPTIONS") }
             return EchoRoutes.get(request)
+        case "/oauth2/token":
+            guard method == .post else { return Reply.methodNotAllowed(method, path: path, allow: "POST") }
+            guard let body = try await readBody(request) else { return Reply.tooLarge(limit: configuration.maxBodySize) }
+            return AuthRoutes.oauth2Token(request, body: body)
+        case "/oauth2/user/info":
+            return AuthRoutes.oauth2UserInfo(request)
         case "/post", "/put", "/patch", "/delete":
             let expected: HTTPRequest.Method =
                 switch path {

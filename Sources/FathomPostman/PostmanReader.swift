@@ -158,6 +158,7 @@ struct Context {
     mutating func request(_ value: JSON, item: JSONObject, at p: String, path: [String], name: String, inheritedAuth: AuthSpec?) -> RequestSpec? {
         let label = Self.label(path, folder: false)
         var spec = RequestSpec(id: path.joined(separator: "/"), name: name, source: location(p, label), baseDirectory: workingDirectory)
+        spec.postmanId = (item["id"] ?? item["_postman_id"])?.stringValue
         let rp = p + "/request"
         let r: JSONObject
         switch value {

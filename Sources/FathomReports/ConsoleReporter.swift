@@ -167,11 +167,14 @@ public final class ConsoleReporter: Reporter {
             out += verboseDetails(r)
         }
 
+        if verbosity == .verbose {
+            for line in r.console { out += "  " + paint("console \(line)", .dim) + "\n" }
+        }
         for a in r.reportedAssertions {
             out += "  " + assertionLine(a) + "\n"
-            if !a.passed { out += failureDetails(a, indent: 6) }
+            if !a.passed && !a.isSkipped { out += failureDetails(a, indent: 6) }
         }
-        if r.status == .failed && !r.assertions.contains(where: { !$0.passed }) {
+        if r.status == .failed && !r.assertions.contains(where: { !$0.passed && !$0.isSkipped }) {
             out += "  " + paint(sym.fail, .red) + " request failed\n"
         }
         if let message = r.errorMessage {
@@ -241,7 +244,8 @@ public final class ConsoleReporter: Reporter {
     }
 
     private func assertionLine(_ a: AssertionResult) -> String {
-        a.passed ? paint(sym.pass, .green) + " " + Self.terminalSafe(a.name) : paint(sym.fail, .red) + " " + paint(a.name, .red)
+        if a.isSkipped { return paint(sym.skip, .yellow) + " " + paint(a.name + " (skipped)", .yellow) }
+        return a.passed ? paint(sym.pass, .green) + " " + Self.terminalSafe(a.name) : paint(sym.fail, .red) + " " + paint(a.name, .red)
     }
 
     /// `expected:` / `actual:` / message lines under a failed assertion.
@@ -269,6 +273,7 @@ public final class ConsoleReporter: Reporter {
         let total = s.assertionsPassed + s.assertionsFailed
         var assertions = "\(total) \(sym.dot) " + paint("\(s.assertionsPassed) passed", s.assertionsPassed > 0 ? .green : .none)
         assertions += " \(sym.dot) " + paint("\(s.assertionsFailed) failed", s.assertionsFailed > 0 ? .red : .none)
+        if s.assertionsSkipped > 0 { assertions += " \(sym.dot) " + paint("\(s.assertionsSkipped) skipped", .yellow) }
         out += "Assertions  " + assertions + "\n"
         if s.skippedScripts > 0 {
             out += "Scripts     " + paint("\(s.skippedScripts) skipped (\(SkippedScript.reason))", .yellow) + "\n"
@@ -299,14 +304,14 @@ public final class ConsoleReporter: Reporter {
         var entries: [FailureEntry] = []
         for r in results {
             let name = r.info.qualifiedName
-            for a in r.assertions where !a.passed {
+            for a in r.assertions where !a.passed && !a.isSkipped {
                 var lines = [paint(a.name, .red)]
                 if let e = a.expected { lines.append(paint("expected:", .dim) + " " + Self.terminalSafe(e)) }
                 if let v = a.actual { lines.append(paint("actual:  ", .dim) + " " + Self.terminalSafe(v)) }
                 if let m = a.message, !m.isEmpty { lines.append(Self.terminalSafe(m)) }
                 entries.append(FailureEntry(request: name, lines: lines))
             }
-            if r.status == .failed && !r.assertions.contains(where: { !$0.passed }) {
+            if r.status == .failed && !r.assertions.contains(where: { !$0.passed && !$0.isSkipped }) {
                 entries.append(FailureEntry(request: name, lines: [paint("request failed", .red)]))
             }
             if r.status == .error || r.errorMessage != nil {

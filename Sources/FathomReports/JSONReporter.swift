@@ -86,6 +86,7 @@ public final class JSONReporter: Reporter {
                 "total": .integer(Int64(s.assertionsPassed + s.assertionsFailed)),
                 "passed": .integer(Int64(s.assertionsPassed)),
                 "failed": .integer(Int64(s.assertionsFailed)),
+                "skipped": .integer(Int64(s.assertionsSkipped)),
             ]),
         ])
         if let info = runInfo {
@@ -137,6 +138,8 @@ public final class JSONReporter: Reporter {
             j["name"] = .string(a.name)
             j["passed"] = .bool(a.passed)
             j["implicit"] = .bool(a.isImplicit)
+            if a.isSkipped { j["skipped"] = true }
+            if a.isError { j["error"] = true }
             if let e = a.expected { j["expected"] = .string(e) }
             if let v = a.actual { j["actual"] = .string(v) }
             if let m = a.message { j["message"] = .string(m) }
@@ -145,6 +148,7 @@ public final class JSONReporter: Reporter {
         if let e = r.errorMessage { o["error"] = .string(e) }
         if let s = r.skipReason { o["skipReason"] = .string(s) }
         if !r.warnings.isEmpty { o["warnings"] = .array(r.warnings.map { .string($0) }) }
+        if !r.console.isEmpty { o["console"] = .array(r.console.map { .string($0) }) }
         return .object(o)
     }
 

@@ -122,6 +122,12 @@ public final class JUnitReporter: Reporter {
                     try w.attribute("type", "RequestError")
                     try w.text(message)
                     try w.endElement()
+                case .scriptError(let message):
+                    try w.startElement("error")
+                    try w.attribute("message", message)
+                    try w.attribute("type", "ScriptError")
+                    try w.text(message)
+                    try w.endElement()
                 case .skipped(let reason):
                     try w.startElement("skipped")
                     try w.attribute("message", reason)
@@ -188,6 +194,8 @@ struct JUnitSuite {
         case passed
         case failure(message: String, text: String)
         case error(message: String)
+        /// An exception in a script: an error, but of the script, not the request.
+        case scriptError(message: String)
         case skipped(reason: String)
     }
 
@@ -206,8 +214,12 @@ struct JUnitSuite {
         classname = JUnitReporter.classname(collection: collection, requestID: r.info.id)
             + (r.info.iterations > 1 ? ".iteration-\(r.info.iteration)" : "")
         for a in r.reportedAssertions {
-            if a.passed {
+            if a.isSkipped {
+                cases.append(Case(name: a.name, outcome: .skipped(reason: a.message ?? "skipped")))
+            } else if a.passed {
                 cases.append(Case(name: a.name, outcome: .passed))
+            } else if a.isError {
+                cases.append(Case(name: a.name, outcome: .scriptError(message: a.message ?? "script error")))
             } else {
                 var lines: [String] = []
                 if let e = a.expected { lines.append("expected: \(e)") }
@@ -219,7 +231,7 @@ struct JUnitSuite {
                 cases.append(Case(name: a.name, outcome: .failure(message: message, text: lines.joined(separator: "\n"))))
             }
         }
-        if r.status == .failed && !r.assertions.contains(where: { !$0.passed }) {
+        if r.status == .failed && !r.assertions.contains(where: { !$0.passed && !$0.isSkipped }) {
             cases.append(Case(name: "request", outcome: .failure(message: "request failed", text: "request failed")))
         }
         if r.status == .error || r.errorMessage != nil {
@@ -235,7 +247,14 @@ struct JUnitSuite {
     }
 
     var failures: Int { cases.filter { if case .failure = $0.outcome { return true } else { return false } }.count }
-    var errors: Int { cases.filter { if case .error = $0.outcome { return true } else { return false } }.count }
+    var errors: Int {
+        cases.filter {
+            switch $0.outcome {
+            case .error, .scriptError: return true
+            default: return false
+            }
+        }.count
+    }
     var skipped: Int { cases.filter { if case .skipped = $0.outcome { return true } else { return false } }.count }
 
     /// Each testcase carries the request's time: the response time when there is one.
@@ -252,6 +271,7 @@ struct JUnitSuite {
             text += " → \(Format.status(res.status)) (\(Format.bytes(res.sizeBytes)), \(Format.duration(ms: res.timing.totalMs)))"
         }
         for w in warnings { text += "\nwarning: \(w)" }
+        for line in result.console { text += "\nconsole \(line)" }
         return text
     }
 }

@@ -30,6 +30,9 @@ struct MockCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit-per-minute"), help: "Answer 429 past this many Sonar API requests a minute (Sonar's is 400); off by default.")
     var rateLimitPerMinute: Int?
 
+    @Flag(name: .customLong("raw-echo"), help: "Answer every request with the request itself as text (request line, headers, body).")
+    var rawEcho = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms must be 0 or more") }
@@ -38,9 +41,11 @@ struct MockCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let server = MockServer(configuration: MockConfiguration(
+        var configuration = MockConfiguration(
             host: host, port: port, token: token, seed: seed, latencyMs: latencyMs,
-            errorRate: errorRate, rateLimitPerMinute: rateLimitPerMinute))
+            errorRate: errorRate, rateLimitPerMinute: rateLimitPerMinute)
+        configuration.rawEcho = rawEcho
+        let server = MockServer(configuration: configuration)
         do {
             try await server.run { port in
                 var lines = ["fathom mock: listening on http://\(host):\(port)"]

@@ -5,6 +5,7 @@ import FathomCurl
 import FathomMock
 import FathomPostman
 import FathomReports
+import FathomScript
 import FathomXML
 import Foundation
 
@@ -66,8 +67,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: [.customLong("timeout"), .customLong("timeout-request")], help: ArgumentHelp("Time limit for each whole exchange, in milliseconds (overrides timeout_ms).", valueName: "ms"))
     var timeout: Int?
 
-    @Option(name: .customLong("timeout-script"), help: ArgumentHelp("Time limit for each script, in milliseconds (scripts are not run by this version; the value is checked).", valueName: "ms"))
+    @Option(name: .customLong("timeout-script"), help: ArgumentHelp("Time limit for each script, in milliseconds (default 5000): an endless loop becomes an error and the run goes on.", valueName: "ms"))
     var timeoutScript: Int?
+
+    @Flag(name: .customLong("no-scripts"), help: "Do not run pre-request and test scripts (each is reported as skipped).")
+    var noScripts = false
 
     @Flag(name: [.customShort("k"), .long], help: "Do not verify TLS certificates.")
     var insecure = false
@@ -271,9 +275,18 @@ struct RunCommand: AsyncParsableCommand {
         let reports = ReportSet(
             names: reporterNames, collectionName: spec.name, directory: reportsDir,
             console: ConsoleReporter.standardOutput(verbosity: quiet ? .quiet : verbose ? .verbose : .normal))
+        // The script sandbox, when the collection has scripts: one JavaScript context for the run.
+        var engine: ScriptEngine?
+        if !noScripts, !spec.allScripts().isEmpty {
+            do {
+                engine = try ScriptEngine(timeoutMs: timeoutScript ?? 5000, hashing: LibCrypto(), dynamic: config.dynamicValues)
+            } catch {
+                printError("fathom: warning: \(error); scripts are reported as skipped")
+            }
+        }
         let interrupts = InterruptHandler(flag: config.cancellation)
         let transport = CurlTransport()
-        let runner = Runner(collection: spec, configuration: config, transport: transport, xpath: LibXMLXPath(), reporters: reports.reporters)
+        let runner = Runner(collection: spec, configuration: config, transport: transport, xpath: LibXMLXPath(), reporters: reports.reporters, scriptRunner: engine)
         // The run loop lives on the transport's thread: requests go out without thread hops.
         let summary = await withTaskExecutorPreference(transport.executor) { await runner.run() }
         _ = interrupts

@@ -36,6 +36,25 @@ import Testing
         #expect(count >= 25, "\(r.stdout)")
     }
 
+    /// The Postman example for Sonar: scripts run, every pm.test passes, and what
+    /// `fathom import` makes of it runs the same.
+    @Test func sonarPostmanExamplePassesWithItsScripts() async throws {
+        let reports = TempDir()
+        let file = "collections/postman/sonar.postman_collection.json"
+        let r = try await runFathom(["run", file, "--mock", "--reports-dir", reports.path, "--reporter", "console,junit"])
+        #expect(r.status == 0, "\(r.output)")
+        #expect(r.stdout.contains("6 run · 6 passed"), "\(r.stdout)")
+        #expect(r.stdout.contains("✔ pm.sendRequest sees the same user"), "\(r.stdout)")
+        #expect(r.stdout.contains("✔ exactly the account of the first page"), "\(r.stdout)")
+        #expect(!r.stdout.contains("skipped:"), "\(r.stdout)")
+        let imported = TempDir()
+        let i = try await runFathom(["import", file, "--out", imported.path + "/sonar", "--force"])
+        #expect(i.status == 0, "\(i.output)")
+        let again = try await runFathom(["run", imported.path + "/sonar", "--mock", "--reports-dir", reports.path + "/2"])
+        #expect(again.status == 0, "\(again.output)")
+        #expect(again.stdout.contains("6 run · 6 passed"), "\(again.stdout)")
+    }
+
     @Test func examplesExist() {
         #expect(Self.examples.count >= 10)
     }

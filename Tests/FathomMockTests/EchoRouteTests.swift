@@ -26,7 +26,7 @@ struct EchoRouteTests {
         try await withServer { server in
             let response = try await HTTPTestClient.send("POST", "\(server.baseURL)/get", body: Array("x".utf8))
             #expect(response.status == 405)
-            #expect(response.header("allow") == "GET, HEAD")
+            #expect(response.header("allow") == "GET, HEAD, OPTIONS")
             let wrong = try await HTTPTestClient.send("GET", "\(server.baseURL)/post")
             #expect(wrong.status == 405)
         }

@@ -379,6 +379,9 @@ public struct RequestSpec: Sendable {
     /// Stable identity within the collection: the file's path relative to the
     /// collection root (`01-auth/01-me.json`), or the item's path in a Postman file.
     public var id: String
+    /// The item's own id in a Postman file (`id` or `_postman_id`): what
+    /// `pm.info.requestId` gives and `setNextRequest` may name.
+    public var postmanId: String?
     /// Where the request was written, for messages.
     public var source: SourceRef
     /// The directory relative file paths (multipart files, body files) start from.

@@ -30,6 +30,10 @@ struct BuiltRequest {
     /// The template the request was resolved with (its policy for undefined names),
     /// for the response checks.
     var template: Template
+    /// The URL as the collection made it, before `--rewrite` (what scripts see).
+    var urlBeforeRewrite: String
+    /// Headers added because of a rewrite (`X-Forwarded-*`), hidden from scripts.
+    var rewriteHeaders: [String] = []
 }
 
 /// Turns a `ScheduledRequest` into an `HTTPRequest`: resolves templates, merges
@@ -305,8 +309,20 @@ struct RequestBuilder {
             if let hash = url.firstIndex(of: "#") { url = String(url[..<hash]) }
             url += (url.contains("?") ? (url.hasSuffix("?") || url.hasSuffix("&") ? "" : "&") : "?") + encoded
         }
+        let urlBeforeRewrite = url
+        var rewriteHeaders: [String] = []
         for rewrite in configuration.rewrites {
             if let r = rewrite.apply(url) {
+                // Say where the request was meant to go, as a reverse proxy does.
+                let original = URLNormalizer.parse(url)
+                if !headers.contains(where: { $0.name.lowercased() == "x-forwarded-host" }) {
+                    headers.append(HTTPHeader("X-Forwarded-Host", original.host + (original.port.map { ":" + $0 } ?? "")))
+                    rewriteHeaders.append("x-forwarded-host")
+                }
+                if !headers.contains(where: { $0.name.lowercased() == "x-forwarded-proto" }), let scheme = original.scheme {
+                    headers.append(HTTPHeader("X-Forwarded-Proto", scheme.lowercased()))
+                    rewriteHeaders.append("x-forwarded-proto")
+                }
                 url = r
                 break
             }
@@ -371,7 +387,7 @@ struct RequestBuilder {
         let http = HTTPRequest(method: method, url: url, headers: headers, body: body, auth: transportAuth, options: options.transport)
         return BuiltRequest(
             http: http, options: options, isGraphQL: spec.body?.isGraphQL == true, credentials: credentials,
-            bodyPlan: bodyPlan, warnings: warnings, template: template)
+            bodyPlan: bodyPlan, warnings: warnings, template: template, urlBeforeRewrite: urlBeforeRewrite, rewriteHeaders: rewriteHeaders)
     }
 
     private enum Signing {

@@ -81,6 +81,12 @@ public struct URLRewrite: Sendable, Equatable {
         return URLRewrite(from: from, to: to)
     }
 
+    static func hasPort(_ prefix: String) -> Bool {
+        guard let schemeEnd = prefix.range(of: "://") else { return false }
+        let authority = prefix[schemeEnd.upperBound...].prefix { $0 != "/" }
+        return authority.contains(":") && !authority.hasSuffix("]")
+    }
+
     /// The URL with the prefix replaced, or nil when it does not start with it.
     /// The prefix matches at a component boundary (`https://a.com` does not rewrite
     /// `https://a.com.evil`), and user info in the URL (`https://u:p@a.com/`) is kept
@@ -96,7 +102,14 @@ public struct URLRewrite: Sendable, Equatable {
             }
         }
         guard candidate.lowercased().hasPrefix(from.lowercased()) else { return nil }
-        let rest = candidate.dropFirst(from.count)
+        var rest = candidate.dropFirst(from.count)
+        // `https://a.com` also covers `https://a.com:443` (the same origin), not `:8443`.
+        if rest.first == ":", !from.hasSuffix("/"), !Self.hasPort(from) {
+            let digits = rest.dropFirst().prefix { $0.isNumber }
+            let scheme = from.lowercased().hasPrefix("https:") ? "443" : from.lowercased().hasPrefix("http:") ? "80" : ""
+            guard digits == scheme[...] else { return nil }
+            rest = rest.dropFirst(1 + digits.count)
+        }
         if let next = rest.first, !from.hasSuffix("/"), ![Character("/"), "?", "#", ":"].contains(next) { return nil }
         var target = to
         if !userInfo.isEmpty, let schemeEnd = target.range(of: "://") { target.insert(contentsOf: userInfo, at: schemeEnd.upperBound) }

@@ -137,13 +137,22 @@ public struct AssertionResult: Sendable {
     public var actual: String?
     /// Why it failed, in words.
     public var message: String?
-    public init(name: String, passed: Bool, isImplicit: Bool = false, expected: String? = nil, actual: String? = nil, message: String? = nil) {
+    /// A test that was skipped (`pm.test.skip`): neither passed nor failed.
+    public var isSkipped: Bool
+    /// A failure that is an error of the script rather than a failed check (JUnit `<error>`).
+    public var isError: Bool
+    public init(
+        name: String, passed: Bool, isImplicit: Bool = false, expected: String? = nil, actual: String? = nil, message: String? = nil,
+        isSkipped: Bool = false, isError: Bool = false
+    ) {
         self.name = name
         self.passed = passed
         self.isImplicit = isImplicit
         self.expected = expected
         self.actual = actual
         self.message = message
+        self.isSkipped = isSkipped
+        self.isError = isError
     }
 }
 
@@ -159,6 +168,8 @@ public struct RequestResult: Sendable {
     public var skipReason: String?
     /// Things worth knowing that did not fail the request (a variable sent as written).
     public var warnings: [String] = []
+    /// What the request's scripts printed (`console.log`), `level: text`, redacted.
+    public var console: [String] = []
     /// Wall time spent on this request, including delay and all work, in milliseconds.
     public var durationMs: Double
     public init(
@@ -195,8 +206,9 @@ public struct RunSummary: Sendable {
     public var skipped: Int { results.filter { $0.status == .skipped }.count }
     public var errors: Int { results.filter { $0.status == .error }.count }
     public var failedRequests: Int { results.filter { $0.status == .failed }.count }
-    public var assertionsPassed: Int { results.reduce(0) { $0 + $1.assertions.filter { $0.passed && !$0.isImplicit }.count } }
-    public var assertionsFailed: Int { results.reduce(0) { $0 + $1.assertions.filter { !$0.passed }.count } }
+    public var assertionsPassed: Int { results.reduce(0) { $0 + $1.assertions.filter { $0.passed && !$0.isImplicit && !$0.isSkipped }.count } }
+    public var assertionsFailed: Int { results.reduce(0) { $0 + $1.assertions.filter { !$0.passed && !$0.isSkipped }.count } }
+    public var assertionsSkipped: Int { results.reduce(0) { $0 + $1.assertions.filter(\.isSkipped).count } }
 
     /// The process exit status the format defines: 3 for errors, 1 for failures, 0 otherwise.
     public var exitStatus: Int32 {

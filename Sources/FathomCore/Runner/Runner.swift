@@ -14,6 +14,8 @@ public final class Runner {
     let transport: any HTTPTransport
     let xpath: (any XPathEvaluating)?
     let reporters: [any Reporter]
+    /// Runs pre-request and test scripts; nil reports each script as skipped.
+    let scriptRunner: (any ScriptRunning)?
 
     /// The run's variable scopes; after `run()`, their final values (for
     /// `--export-environment` and `--export-globals`).
@@ -22,13 +24,14 @@ public final class Runner {
 
     public init(
         collection: CollectionSpec, configuration: RunConfiguration, transport: any HTTPTransport,
-        xpath: (any XPathEvaluating)? = nil, reporters: [any Reporter]
+        xpath: (any XPathEvaluating)? = nil, reporters: [any Reporter], scriptRunner: (any ScriptRunning)? = nil
     ) {
         self.collection = collection
         self.configuration = configuration
         self.transport = transport
         self.xpath = xpath
         self.reporters = reporters
+        self.scriptRunner = scriptRunner
         scopes = VariableScopes(collection: collection.root.settings.variables, configuration: configuration)
     }
 
@@ -47,7 +50,7 @@ public final class Runner {
         let scheduled = selectedRequests()
         let iterations = configuration.effectiveIterationCount
         redactor = Redactor.forRun(collection: collection, scheduled: scheduled, configuration: configuration, scopes: scopes)
-        let skipped = RequestSelection.scripts(of: scheduled).map {
+        let skipped = scriptRunner != nil ? [] : RequestSelection.scripts(of: scheduled).map {
             SkippedScript(name: redactor.redact($0.displayName), location: $0.location.describe())
         }
         emit(.runStarted(RunInfo(
@@ -61,7 +64,12 @@ public final class Runner {
         run: for iteration in 0..<iterations {
             scopes.data = configuration.dataRow(iteration)
             if iterations > 1 { emit(.iterationStarted(iteration: iteration + 1, of: iterations)) }
-            for s in scheduled {
+            // An index, not a for-in: setNextRequest can jump anywhere in the iteration.
+            var position = 0
+            var executed = 0
+            let jumpLimit = max(1000, scheduled.count * 100)
+            while position < scheduled.count {
+                let s = scheduled[position]
                 if configuration.cancellation.isCancelled {
                     interrupted = true
                     break run
@@ -70,11 +78,29 @@ public final class Runner {
                     try? await Task.sleep(nanoseconds: UInt64(configuration.delayBetweenRequestsMs) * 1_000_000)
                 }
                 index += 1
+                executed += 1
                 let info = RequestInfo(
                     index: index, id: s.request.id, name: s.request.name, folders: s.folderNames,
                     iteration: iteration + 1, iterations: iterations)
                 emit(.requestStarted(info))
-                let result = await execute(s, info: info)
+                var (result, next) = await execute(s, info: info)
+                position += 1
+                switch next {
+                case nil: break
+                case .stop?: position = scheduled.count
+                case .named(let target)?:
+                    if let i = scheduled.firstIndex(where: { $0.request.name == target || $0.request.id == target || $0.request.postmanId == target }) {
+                        position = i
+                    } else {
+                        result.warnings.append(redactor.redact("setNextRequest(\"\(target)\"): no request of this run has that name or id; the iteration stops here"))
+                        position = scheduled.count
+                    }
+                }
+                if executed >= jumpLimit, position < scheduled.count {
+                    result.status = .error
+                    result.errorMessage = "setNextRequest sent this iteration through \(executed) requests; it looks like a loop, so the iteration stops (a script should end it with setNextRequest(null))"
+                    position = scheduled.count
+                }
                 results.append(result)
                 emit(.requestFinished(result))
                 if configuration.bail, result.status == .failed || result.status == .error { break run }
@@ -90,15 +116,38 @@ public final class Runner {
 
     // MARK: - One request
 
-    private func execute(_ s: ScheduledRequest, info: RequestInfo) async -> RequestResult {
+    private func execute(_ scheduled: ScheduledRequest, info: RequestInfo) async -> (RequestResult, NextRequest?) {
         let clock = ContinuousClock.now
         func elapsed() -> Double {
             let d = ContinuousClock.now - clock
             return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
         }
-        if let reason = s.request.skip {
-            return RequestResult(info: info, status: .skipped, skipReason: reason.isEmpty ? "skip: true" : reason)
+        if let reason = scheduled.request.skip {
+            return (RequestResult(info: info, status: .skipped, skipReason: reason.isEmpty ? "skip: true" : reason), nil)
         }
+        var s = scheduled
+        var scriptTests: [AssertionResult] = []
+        var console: [String] = []
+        var next: NextRequest?
+
+        // Pre-request scripts: they may change variables and the request itself.
+        if let runner = scriptRunner {
+            let scripts = ScriptSteps.scripts(.preRequest, for: s)
+            if !scripts.isEmpty {
+                let original = ScriptSteps.requestJSON(s.request)
+                let outcome = await runScripts(runner, .preRequest, scripts, s, info, request: original, response: nil)
+                scriptTests += outcome.tests
+                console += outcome.console
+                next = outcome.nextRequest ?? next
+                ScriptSteps.apply(request: outcome.context["request"], to: &s.request, original: original)
+                if outcome.skipRequest {
+                    var r = RequestResult(info: info, status: .skipped, assertions: redacted(scriptTests), skipReason: "pm.execution.skipRequest() in a pre-request script", durationMs: elapsed())
+                    r.console = console.map { redactor.redact($0) }
+                    return (r, next)
+                }
+            }
+        }
+
         let template = Template(lookup: scopes.lookupFunction(folders: s.folders), dynamic: configuration.dynamicValues)
         let builder = RequestBuilder(template: template, configuration: configuration)
         var attempt = 0
@@ -108,21 +157,74 @@ public final class Runner {
             do {
                 built = try builder.build(s)
             } catch {
-                return RequestResult(info: info, status: .error, errorMessage: redactor.redact(error.message), durationMs: elapsed())
+                var r = RequestResult(info: info, status: .error, assertions: redacted(scriptTests), errorMessage: redactor.redact(error.message), durationMs: elapsed())
+                r.console = console.map { redactor.redact($0) }
+                return (r, next)
             }
             for c in built.credentials { redactor.add(c) }
             if attempt == 0, built.options.delayMs > 0 {
                 try? await Task.sleep(nanoseconds: UInt64(built.options.delayMs) * 1_000_000)
             }
-            let outcome = await exchange(s, built: built, template: built.template)
+            var outcome = await exchange(s, built: built, template: built.template)
             let done = attempt >= built.options.retryCount || outcome.status == .passed || configuration.cancellation.isCancelled
             if done {
-                return finish(info: info, built: built, outcome: outcome, elapsed: elapsed())
+                // Test scripts, once, on the response that is kept.
+                if let runner = scriptRunner, let response = outcome.response {
+                    let scripts = ScriptSteps.scripts(.test, for: s)
+                    if !scripts.isEmpty {
+                        let tests = await runScripts(runner, .test, scripts, s, info, request: ScriptSteps.sentRequestJSON(built, spec: s.request), response: ScriptSteps.responseJSON(response, jar: transport.cookieJar()))
+                        outcome.checks.assertions += tests.tests
+                        console += tests.console
+                        next = tests.nextRequest ?? next
+                        if tests.tests.contains(where: { !$0.passed && !$0.isSkipped }) { outcome.status = .failed }
+                    }
+                }
+                outcome.checks.assertions = scriptTests + outcome.checks.assertions
+                if outcome.status == .passed, scriptTests.contains(where: { !$0.passed && !$0.isSkipped }) { outcome.status = .failed }
+                var r = finish(info: info, built: built, outcome: outcome, elapsed: elapsed())
+                r.console = console.map { redactor.redact($0) }
+                return (r, next)
             }
             attempt += 1
             if built.options.retryIntervalMs > 0 {
                 try? await Task.sleep(nanoseconds: UInt64(built.options.retryIntervalMs) * 1_000_000)
             }
+        }
+    }
+
+    /// Runs one phase's scripts and folds their variable changes into the scopes.
+    private func runScripts(
+        _ runner: any ScriptRunning, _ phase: ScriptSpec.Phase, _ scripts: [ScriptSpec], _ s: ScheduledRequest, _ info: RequestInfo,
+        request: JSON, response: JSON?
+    ) async -> ScriptOutcome {
+        var context: JSONObject = ["request": request, "variables": ScriptSteps.variables(scopes, folders: s.folders),
+                                   "info": ScriptSteps.info(s, info, phase: phase, environmentName: configuration.environment?.name)]
+        if let response { context["response"] = response }
+        let transport = self.transport
+        let configuration = self.configuration
+        let outcome = await runner.run(ScriptInvocation(phase: phase, scripts: scripts, context: .object(context))) { request in
+            switch ScriptSteps.httpRequest(from: request, configuration: configuration) {
+            case .failure(let e): return ["error": .string(e.message)]
+            case .success(let (http, credentials)):
+                for c in credentials { self.redactor.add(c) }
+                do {
+                    return ScriptSteps.responseJSON(try await transport.send(http))
+                } catch {
+                    return ["error": .string((error as? TransportError)?.description ?? "\(error)")]
+                }
+            }
+        }
+        ScriptSteps.apply(variables: outcome.context["variables"], to: scopes)
+        return outcome
+    }
+
+    private func redacted(_ assertions: [AssertionResult]) -> [AssertionResult] {
+        let r = redactor
+        return assertions.map { a in
+            var a = a
+            a.name = r.redact(a.name)
+            a.message = r.redact(optional: a.message)
+            return a
         }
     }
 

@@ -7,7 +7,8 @@
 ///   (path: controls, space, `"`, `#`, `<`, `>`, `?`, `` ` ``, `{`, `}` and non-ASCII;
 ///   query: controls, space, `"`, `#`, `'`, `<`, `>` and non-ASCII; user info and
 ///   fragment their own sets), and `%XX` already there is kept, never encoded twice;
-/// - IPv4 shorthands (`127.1`, `0x7f.1`) become dotted quads;
+/// - IPv4 shorthands (`127.1`, `0x7f.1`) become dotted quads, and a default port
+///   (`:80` for http, `:443` for https) is dropped;
 /// - empty query members (`?`, `&&`, `a&`) are kept as written.
 ///
 /// `{{name}}` spans that were left unresolved (`unresolved_variables: keep`) are not
@@ -28,11 +29,21 @@ public enum URLNormalizer {
             out += ":" + encode(password, .userInfo) + "@"
         }
         out += normalizeHost(parts.host)
-        if let port = parts.port { out += ":" + port }
+        if let port = parts.port, !isDefault(port: port, scheme: parts.scheme?.lowercased() ?? "http") { out += ":" + port }
         out += encode("/" + (parts.path ?? []).joined(separator: "/"), .path)
         if let query = parts.query { out += "?" + encode(query.joined(separator: "&"), .query) }
         if let fragment = parts.fragment { out += "#" + encode(fragment, .fragment) }
         return out
+    }
+
+    /// WHATWG URLs drop the scheme's default port (`https://h:443/` is `https://h/`).
+    static func isDefault(port: String, scheme: String) -> Bool {
+        switch scheme {
+        case "http", "ws": return port == "80"
+        case "https", "wss": return port == "443"
+        case "ftp": return port == "21"
+        default: return false
+        }
     }
 
     /// The components of a URL string, split the way Postman's URL parser splits them.

@@ -8,6 +8,49 @@ public protocol HTTPTransport: AnyObject, Sendable {
     /// obtained (connection, TLS, timeout, size limit); an HTTP error status is a
     /// normal response, not an error.
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse
+    /// The run's cookie jar, as libcurl's Netscape cookie-file lines (domain,
+    /// subdomains, path, secure, expiry, name, value, tab-separated).
+    func cookieJar() -> [String]
+}
+
+extension HTTPTransport {
+    public func cookieJar() -> [String] { [] }
+}
+
+/// A cookie of the jar.
+public struct JarCookie: Sendable, Equatable {
+    public var domain: String
+    public var path: String
+    public var secure: Bool
+    public var httpOnly: Bool
+    public var name: String
+    public var value: String
+    var includeSubdomains: Bool
+
+    /// One Netscape cookie-file line (`#HttpOnly_` prefix allowed); nil for comments.
+    public init?(netscapeLine line: String) {
+        var fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        guard fields.count >= 7 else { return nil }
+        httpOnly = fields[0].hasPrefix("#HttpOnly_")
+        if httpOnly { fields[0].removeFirst("#HttpOnly_".count) } else if fields[0].hasPrefix("#") { return nil }
+        domain = fields[0].hasPrefix(".") ? String(fields[0].dropFirst()) : fields[0]
+        includeSubdomains = fields[1] == "TRUE"
+        path = fields[2]
+        secure = fields[3] == "TRUE"
+        name = fields[5]
+        value = fields[6]
+    }
+
+    /// Whether the cookie would be sent to `url` (RFC 6265 domain and path match).
+    public func matches(_ url: String) -> Bool {
+        let c = URLNormalizer.parse(url)
+        let host = c.host.lowercased()
+        let scheme = c.scheme?.lowercased() ?? "http"
+        guard host == domain.lowercased() || (includeSubdomains && host.hasSuffix("." + domain.lowercased())) else { return false }
+        if secure && scheme != "https" && host != "localhost" && host != "127.0.0.1" { return false }
+        let requestPath = "/" + (c.path ?? []).joined(separator: "/")
+        return requestPath == path || path == "/" || requestPath.hasPrefix(path.hasSuffix("/") ? path : path + "/")
+    }
 }
 
 /// One header line, in the order it was given or received.
