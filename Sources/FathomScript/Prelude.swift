@@ -1,7 +1,7 @@
 /// The JavaScript half of the sandbox: Postman's `pm` API, its legacy globals,
 /// `require()`, timers and `console`, on top of chai (loaded before this).
 /// It talks to Swift through `__fathomHost(op, arg)` and is driven through
-/// `__fathom` (begin, runScript, takeRequests, deliver, fireTimers, end).
+/// `__fathom` (compiled, invoke, takeRequests, deliver, nextTimerDelay, fireTimers, abandon, end).
 enum Prelude {
     static let source = #"""
 (function (global) {
@@ -213,10 +213,12 @@ enum Prelude {
   // ---------- variable scopes ----------
   function VariableScope(values, name) { this._values = values || {}; this._name = name; }
   VariableScope.prototype.get = function (k) { return Object.prototype.hasOwnProperty.call(this._values, k) ? this._values[k] : undefined; };
-  VariableScope.prototype.set = function (k, v) { this._values[String(k)] = v; };
-  VariableScope.prototype.unset = function (k) { delete this._values[k]; };
+  // Scopes a script changed are marked, and only those go back to the runner.
+  function touch(scope) { if (state) state.dirty[scope] = true; }
+  VariableScope.prototype.set = function (k, v) { this._values[String(k)] = v; touch(this._name); };
+  VariableScope.prototype.unset = function (k) { delete this._values[k]; touch(this._name); };
   VariableScope.prototype.has = function (k) { return Object.prototype.hasOwnProperty.call(this._values, k); };
-  VariableScope.prototype.clear = function () { var self = this; Object.keys(this._values).forEach(function (k) { delete self._values[k]; }); };
+  VariableScope.prototype.clear = function () { var self = this; Object.keys(this._values).forEach(function (k) { delete self._values[k]; }); touch(this._name); };
   VariableScope.prototype.toObject = function () { return Object.assign({}, this._values); };
   VariableScope.prototype.toJSON = function () { return this.toObject(); };
   VariableScope.prototype.replaceIn = function (s) { return replaceIn(s, [this._values]); };
@@ -459,10 +461,10 @@ enum Prelude {
     state.layers = function () { return [v.local, commandLine, v.data, v.environment, folders, v.collection, v.globals]; };
     var variables = {
       get: function (k) { var layers = state.layers(); for (var i = 0; i < layers.length; i++) if (Object.prototype.hasOwnProperty.call(layers[i], k)) return layers[i][k]; return undefined; },
-      set: function (k, val) { v.local[String(k)] = val; },
-      unset: function (k) { delete v.local[k]; },
+      set: function (k, val) { v.local[String(k)] = val; touch('local'); },
+      unset: function (k) { delete v.local[k]; touch('local'); },
       has: function (k) { return state.layers().some(function (l) { return Object.prototype.hasOwnProperty.call(l, k); }); },
-      clear: function () { Object.keys(v.local).forEach(function (k) { delete v.local[k]; }); },
+      clear: function () { Object.keys(v.local).forEach(function (k) { delete v.local[k]; }); touch('local'); },
       toObject: function () { var o = {}; state.layers().slice().reverse().forEach(function (l) { Object.assign(o, l); }); return o; },
       replaceIn: function (s) { return replaceIn(s, state.layers()); }
     };
@@ -479,7 +481,7 @@ enum Prelude {
       skipRequest: function () { state.skipRequest = true; },
       location: { current: ctx.info.requestName }
     };
-    var pm = {
+    var pm = new Pm({
       test: test,
       expect: chai.expect,
       variables: variables,
@@ -495,104 +497,162 @@ enum Prelude {
       execution: execution,
       setNextRequest: execution.setNextRequest,
       require: global.require
-    };
-    pm.expect.fail = chai.expect.fail || chai.assert.fail;
-    // Reading a member pm does not have is an error naming it (not a silent undefined).
-    var probes = ['toJSON', 'then', 'inspect', 'constructor', 'valueOf', 'toString', 'asymmetricMatch', 'nodeType', 'length'];
-    return new Proxy(pm, {
-      get: function (target, key) {
-        if (key in target || typeof key === 'symbol' || probes.indexOf(key) >= 0) return target[key];
-        throw new TypeError("pm." + String(key) + " is not supported by Fathom's sandbox");
-      }
     });
+    pm.expect.fail = chai.expect.fail || chai.assert.fail;
+    return pm;
   }
   var environmentName = '';
+  var pmProbes = ['toJSON', 'then', 'inspect', 'constructor', 'valueOf', 'toString', 'asymmetricMatch', 'nodeType', 'length'];
+  // Reading a member pm does not have is an error naming it (not a silent
+  // undefined). The check sits behind pm's own members, as its prototype, so
+  // reading those costs nothing extra.
+  var pmMissing = new Proxy(Object.create(Object.prototype), {
+    get: function (target, key, receiver) {
+      if (typeof key === 'symbol' || key in target || pmProbes.indexOf(key) >= 0) return Reflect.get(target, key, receiver);
+      throw new TypeError("pm." + String(key) + " is not supported by Fathom's sandbox");
+    }
+  });
+  function Pm(members) {
+    for (var k in members) this[k] = members[k];
+  }
+  Pm.prototype = pmMissing;
 
   function legacyValue(value) {
     if ((value === false || value) && typeof (value && value.toString) === 'function') return value.toString();
     return value;
   }
-  function legacyGlobals(ctx, pm) {
-    var v = ctx.variables;
-    global.tests = {};
-    global.environment = v.environment;
-    global.globals = v.globals;
-    global.data = v.data;
-    global.iteration = ctx.info.iteration;
-    global.request = { url: String(state.request.url), method: state.request.method, headers: state.request.headers.toObject(), data: (state.request.body && state.request.body.raw) || {}, name: ctx.info.requestName, id: ctx.info.requestId };
-    var r = state.response;
-    if (r) {
-      global.responseBody = r.text();
-      global.responseCode = { code: r.code, name: r.status, detail: r.status };
-      global.responseHeaders = (function () { var o = {}; r.headers.all().forEach(function (h) { o[h.key] = h.value; }); return o; })();
-      global.responseTime = r.responseTime;
-      global.responseCookies = r.cookies.all();
-    } else {
-      delete global.responseBody; delete global.responseCode; delete global.responseHeaders; delete global.responseTime; delete global.responseCookies;
-    }
-    global.postman = {
-      // As the old sandbox did: truthy values (and false) are stored as strings, others as they are.
-      setEnvironmentVariable: function (k, val) { v.environment[String(k)] = legacyValue(val); },
-      getEnvironmentVariable: function (k) { return v.environment[k]; },
-      clearEnvironmentVariable: function (k) { delete v.environment[k]; },
-      clearEnvironmentVariables: function () { Object.keys(v.environment).forEach(function (k) { delete v.environment[k]; }); },
-      setGlobalVariable: function (k, val) { v.globals[String(k)] = legacyValue(val); },
-      getGlobalVariable: function (k) { return v.globals[k]; },
-      clearGlobalVariable: function (k) { delete v.globals[k]; },
-      clearGlobalVariables: function () { Object.keys(v.globals).forEach(function (k) { delete v.globals[k]; }); },
-      getResponseHeader: function (name) { return r ? r.headers.get(name) : undefined; },
-      getResponseCookie: function (name) { return r ? r.cookies.one(name) : undefined; },
-      setNextRequest: function (name) { pm.execution.setNextRequest(name); }
-    };
-    global.pm = pm;
-    lazyGlobal('_', 'lodash');
-    lazyGlobal('cheerio', 'cheerio');
-    global.CryptoJS = CryptoJS;
-    global.tv4 = tv4;
-    global.xml2Json = function (xml) {
-      var out = null, error = null;
-      global.require('xml2js').parseString(String(xml), { explicitArray: false, async: false }, function (e, r) { error = e; out = r; });
-      if (error) throw error;
-      return out;
-    };
+  // The old sandbox's globals. They are accessors on the global object, defined
+  // once, that read the request in flight: redefining globals for every request
+  // would change the global object's shape each time and make JavaScriptCore
+  // throw away the code it compiled. A script may assign over one; that lasts
+  // for its request.
+  var overrides = {};
+  var legacyCache = {};
+  function legacyGlobal(name, compute) {
+    Object.defineProperty(global, name, {
+      configurable: true, enumerable: false,
+      get: function () {
+        if (Object.prototype.hasOwnProperty.call(overrides, name)) return overrides[name];
+        if (!state) return undefined;
+        if (Object.prototype.hasOwnProperty.call(legacyCache, name)) return legacyCache[name];
+        return (legacyCache[name] = compute());
+      },
+      set: function (value) { overrides[name] = value; }
+    });
   }
-  // The old sandbox's library globals, loaded on first use (and set again for each
-  // request, in case a script assigned over them).
-  function lazyGlobal(name, module) {
-    Object.defineProperty(global, name, { configurable: true, enumerable: false, get: function () {
-      if (loading > 0) return undefined;
-      var m = global.require(module);
-      Object.defineProperty(global, name, { value: m, writable: true, configurable: true, enumerable: false });
-      return m;
-    } });
+  function vars() { return state.ctx.variables; }
+  function response() { return state.response; }
+  legacyGlobal('pm', function () { return state.pm; });
+  // Snapshots, as in the old sandbox: writes go through postman.set… or pm.*.set.
+  legacyGlobal('environment', function () { return Object.assign({}, vars().environment); });
+  legacyGlobal('globals', function () { return Object.assign({}, vars().globals); });
+  legacyGlobal('data', function () { return Object.assign({}, vars().data); });
+  legacyGlobal('iteration', function () { return state.ctx.info.iteration; });
+  legacyGlobal('request', function () {
+    var r = state.request, info = state.ctx.info;
+    return { url: String(r.url), method: r.method, headers: r.headers.toObject(), data: (r.body && r.body.raw) || {}, name: info.requestName, id: info.requestId };
+  });
+  legacyGlobal('responseBody', function () { var r = response(); return r ? r.text() : undefined; });
+  legacyGlobal('responseCode', function () { var r = response(); return r ? { code: r.code, name: r.status, detail: r.status } : undefined; });
+  legacyGlobal('responseHeaders', function () {
+    var r = response();
+    if (!r) return undefined;
+    var o = {};
+    r.headers.all().forEach(function (h) { o[h.key] = h.value; });
+    return o;
+  });
+  legacyGlobal('responseTime', function () { var r = response(); return r ? r.responseTime : undefined; });
+  legacyGlobal('responseCookies', function () { var r = response(); return r ? r.cookies.all() : undefined; });
+  var postmanObject = {
+    // As the old sandbox did: truthy values (and false) are stored as strings, others as they are.
+    setEnvironmentVariable: function (k, val) { vars().environment[String(k)] = legacyValue(val); touch('environment'); },
+    getEnvironmentVariable: function (k) { return vars().environment[k]; },
+    clearEnvironmentVariable: function (k) { delete vars().environment[k]; touch('environment'); },
+    clearEnvironmentVariables: function () { var e = vars().environment; Object.keys(e).forEach(function (k) { delete e[k]; }); touch('environment'); },
+    setGlobalVariable: function (k, val) { vars().globals[String(k)] = legacyValue(val); touch('globals'); },
+    getGlobalVariable: function (k) { return vars().globals[k]; },
+    clearGlobalVariable: function (k) { delete vars().globals[k]; touch('globals'); },
+    clearGlobalVariables: function () { var g = vars().globals; Object.keys(g).forEach(function (k) { delete g[k]; }); touch('globals'); },
+    getResponseHeader: function (name) { var r = response(); return r ? r.headers.get(name) : undefined; },
+    getResponseCookie: function (name) { var r = response(); return r ? r.cookies.one(name) : undefined; },
+    setNextRequest: function (name) { state.pm.execution.setNextRequest(name); }
+  };
+  legacyGlobal('postman', function () { return postmanObject; });
+  legacyGlobal('tests', function () { return state.legacyTests; });
+  // The old sandbox's libraries, as globals: loaded on first use.
+  function libraryGlobal(name, module) {
+    var loaded;
+    Object.defineProperty(global, name, {
+      configurable: true, enumerable: false,
+      get: function () {
+        if (Object.prototype.hasOwnProperty.call(overrides, name)) return overrides[name];
+        if (loaded === undefined) {
+          if (loading > 0) return undefined;
+          loaded = global.require(module);
+        }
+        return loaded;
+      },
+      set: function (value) { overrides[name] = value; }
+    });
   }
+  libraryGlobal('_', 'lodash');
+  libraryGlobal('cheerio', 'cheerio');
+  legacyGlobal('CryptoJS', function () { return CryptoJS; });
+  legacyGlobal('tv4', function () { return tv4; });
+  var xml2JsonFunction = function (xml) {
+    var out = null, error = null;
+    global.require('xml2js').parseString(String(xml), { explicitArray: false, async: false }, function (e, r) { error = e; out = r; });
+    if (error) throw error;
+    return out;
+  };
+  legacyGlobal('xml2Json', function () { return xml2JsonFunction; });
+
+  function collectLegacyTests() {
+    var t = Object.prototype.hasOwnProperty.call(overrides, 'tests') ? overrides.tests : state.legacyTests;
+    Object.keys(t || {}).forEach(function (k) {
+      var ok = !!t[k];
+      record({ name: k, passed: ok, skipped: false, error: false, message: ok ? null : 'expected "' + k + '" to be truthy' });
+    });
+    state.legacyTests = {};
+    delete overrides.tests;
+  }
+  function isPending() {
+    if (state.pendingRequests.length > 0 || timers.length > 0 || state.asyncPending > 0) return true;
+    for (var k in state.waiting) return true;
+    return false;
+  }
+  var compiled = [];
 
   global.__fathom = {
-    begin: function (json) {
-      var ctx = JSON.parse(json);
-      state = { ctx: ctx, tests: [], asyncPending: 0, pendingRequests: [], waiting: {}, requestSeq: 0, nextRequestSet: false, nextRequest: undefined, skipRequest: false, script: null };
+    // Scripts are compiled once (`__fathom.compiled[id] = function () {...}`) and
+    // called for every request that runs them.
+    compiled: compiled,
+    // One request's phase: fresh state, then each script in order.
+    // `job` is {context, scripts: [{id, name, location, prefix, error?}]}.
+    invoke: function (json) {
+      var job = JSON.parse(json);
+      var ctx = job.context;
+      state = { ctx: ctx, dirty: {}, tests: [], legacyTests: {}, asyncPending: 0, pendingRequests: [], waiting: {}, requestSeq: 0, nextRequestSet: false, nextRequest: undefined, skipRequest: false, script: null };
       timers = [];
-      var pm = buildPm(ctx);
-      state.pm = pm;
-      legacyGlobals(ctx, pm);
-    },
-    enterScript: function (json) { state.script = JSON.parse(json); global.tests = {}; },
-    runScript: function (fn) {
-      try {
-        fn.call(global);
-      } catch (e) {
-        __fathom.scriptError(JSON.stringify({ message: failureMessage(e), line: e && e.line, column: e && e.column }));
-        return;
+      overrides = {};
+      legacyCache = {};
+      state.pm = buildPm(ctx);
+      for (var i = 0; i < job.scripts.length; i++) {
+        var s = job.scripts[i];
+        state.script = s;
+        state.legacyTests = {};
+        if (s.error) { __fathom.scriptError(s.error); continue; }
+        try {
+          compiled[s.id].call(global);
+        } catch (e) {
+          __fathom.scriptError({ message: failureMessage(e), line: e && e.line, column: e && e.column });
+          continue;
+        }
+        // Legacy tests["name"] = bool, recorded when the script completes.
+        collectLegacyTests();
       }
-      // Legacy tests["name"] = bool, recorded when the script completes.
-      Object.keys(global.tests || {}).forEach(function (k) {
-        var ok = !!global.tests[k];
-        record({ name: k, passed: ok, skipped: false, error: false, message: ok ? null : 'expected "' + k + '" to be truthy' });
-      });
-      global.tests = {};
     },
-    scriptError: function (json) {
-      var e = JSON.parse(json);
+    scriptError: function (e) {
       var where = state.script ? state.script.location : '';
       if (e.line === 1 && e.column && state.script && state.script.prefix) e.column = Math.max(1, e.column - state.script.prefix);
       var message = e.message + (e.line ? ' (line ' + e.line + (e.column ? ', column ' + e.column : '') + ')' : '');
@@ -601,7 +661,7 @@ enum Prelude {
     // JavaScriptCore reports a rejected promise that nothing handled.
     unhandledRejection: function (promise, reason) {
       if (!state) return;
-      __fathom.scriptError(JSON.stringify({ message: 'unhandled promise rejection: ' + failureMessage(reason), line: reason && reason.line, column: reason && reason.column }));
+      __fathom.scriptError({ message: 'unhandled promise rejection: ' + failureMessage(reason), line: reason && reason.line, column: reason && reason.column });
     },
     takeRequests: function () {
       var out = state.pendingRequests.map(function (e) { return { id: e.id, request: e.request }; });
@@ -616,7 +676,7 @@ enum Prelude {
       var err = d.response && d.response.error ? new Error(d.response.error) : null;
       var res = err ? undefined : new Response(d.response);
       if (typeof entry.callback === 'function') {
-        try { entry.callback(err, res); } catch (e) { __fathom.scriptError(JSON.stringify({ message: 'in a pm.sendRequest callback: ' + failureMessage(e), line: e && e.line, column: e && e.column })); }
+        try { entry.callback(err, res); } catch (e) { __fathom.scriptError({ message: 'in a pm.sendRequest callback: ' + failureMessage(e), line: e && e.line, column: e && e.column }); }
       }
       if (err) entry.reject(err); else entry.resolve(res);
     },
@@ -634,7 +694,7 @@ enum Prelude {
       timers = timers.filter(function (t) { return t.due > now; });
       due.sort(function (a, b) { return a.due - b.due; });
       due.forEach(function (t) {
-        try { t.fn.apply(null, t.args); } catch (e) { __fathom.scriptError(JSON.stringify({ message: 'in a timer callback: ' + failureMessage(e), line: e && e.line, column: e && e.column })); }
+        try { t.fn.apply(null, t.args); } catch (e) { __fathom.scriptError({ message: 'in a timer callback: ' + failureMessage(e), line: e && e.line, column: e && e.column }); }
       });
     },
     abandon: function (reason) {
@@ -643,16 +703,27 @@ enum Prelude {
       timers = [];
       state.waiting = {};
     },
-    end: function () {
+    // The phase's result, or 'pending' while requests, timers or asynchronous tests
+    // are outstanding (unless `force`).
+    end: function (mode) {
+      if (mode !== 'force' && isPending()) return 'pending';
       var ctx = state.ctx;
+      // Only what the runner needs back: the scopes the scripts changed, and the
+      // request when it is still to be sent.
+      var variables = {};
+      for (var name in state.dirty) variables[name] = ctx.variables[name];
+      var context = { variables: variables };
+      if (ctx.info.eventName === 'prerequest') context.request = state.request.toJSON();
       var out = {
         tests: state.tests.map(function (t) { return { name: t.name, passed: t.passed, skipped: t.skipped, error: t.error, message: t.message }; }),
-        context: { request: state.request.toJSON(), variables: ctx.variables, info: ctx.info },
+        context: context,
         skipRequest: state.skipRequest
       };
       if (state.nextRequestSet) out.nextRequest = state.nextRequest;
       var text = JSON.stringify(out, function (k, v) { return v === undefined ? null : v; });
       state = null;
+      overrides = {};
+      legacyCache = {};
       return text;
     }
   };

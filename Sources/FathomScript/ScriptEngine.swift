@@ -71,6 +71,7 @@ public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
         if let handler = property(fathom, "unhandledRejection"), let function = JSValueToObject(context, handler, nil) {
             JSGlobalContextSetUnhandledRejectionCallback(context, function, nil)
         }
+        limitExecution()
     }
 
     deinit {
@@ -86,12 +87,17 @@ public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
         var outcome = ScriptOutcome()
         let deadline = ContinuousClock.now + .milliseconds(timeoutMs * max(1, invocation.scripts.count))
         do {
-            _ = try call("begin", invocation.context.serialized())
-            for script in invocation.scripts {
-                try runOne(script)
-            }
-            // Settle callbacks: pm.sendRequest, timers, async tests.
+            let scripts = invocation.scripts.map { compiled($0) }
+            _ = try call("invoke", JSON.object(["context": invocation.context, "scripts": .array(scripts)]).serialized())
+            // Settle callbacks: pm.sendRequest, timers, async tests. Without any, the
+            // first `end` returns the result.
+            var mode: String?
             while true {
+                let text = try call("end", mode)
+                if text != "pending" {
+                    outcome = Self.outcome(from: text)
+                    break
+                }
                 let requests = try call("takeRequests")
                 if case .array(let pending)? = try? JSONParser.parse(requests), !pending.isEmpty {
                     for item in pending {
@@ -101,18 +107,20 @@ public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
                     continue
                 }
                 let delay = Int(try call("nextTimerDelay")) ?? -1
-                if delay < 0 { break }
+                if delay < 0 {
+                    mode = "force"
+                    continue
+                }
                 let remaining = deadline - ContinuousClock.now
                 if remaining <= .zero {
                     _ = try call("abandon", "timed out after \(timeoutMs) ms (--timeout-script) waiting for timers or asynchronous tests")
-                    break
+                    mode = "force"
+                    continue
                 }
                 let wait = min(Duration.milliseconds(delay), remaining)
                 if wait > .zero { try? await Task.sleep(for: wait) }
                 _ = try call("fireTimers")
             }
-            let text = try call("end")
-            outcome = Self.outcome(from: text)
         } catch {
             outcome.tests.append(AssertionResult(name: "script", passed: false, isImplicit: false, message: error.message, isError: true))
             outcome.context = invocation.context
@@ -121,20 +129,45 @@ public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
         return outcome
     }
 
-    /// Evaluates one script, wrapped in a function so its declarations stay its own.
-    /// The wrapper opens on the script's first line, so line numbers are the script's
-    /// own (columns on line 1 are corrected for the wrapper's width).
-    private func runOne(_ script: ScriptSpec) throws(ScriptError) {
-        let where_ = script.location.describe()
-        let prefix = "__fathom.runScript(function () {"
-        _ = try call("enterScript", JSON.object(["name": .string(script.displayName), "location": .string(where_), "prefix": .integer(Int64(prefix.utf16.count))]).serialized())
-        let wrapped = prefix + script.source + "\n});"
-        do {
-            try evaluate(wrapped, name: script.location.file, startingLine: 1, limited: true)
-        } catch {
-            // A syntax error (or a termination) escapes the wrapper: record it for this script.
-            _ = try call("scriptError", JSON.object(["message": .string(error.message(withPosition: false)), "line": .integer(Int64(error.line ?? 0)), "column": .integer(Int64(error.column ?? 0))]).serialized())
+    /// A compiled script: its slot in `__fathom.compiled`, the wrapper's width, and
+    /// the syntax error that kept it from compiling, if one did.
+    private struct Compiled {
+        var id: Int
+        var prefixWidth: Int
+        var error: JSON?
+    }
+    /// By file and text: requests that share a script (a collection's or folder's,
+    /// or the same test pasted into many requests) share its compiled code.
+    private var compiledScripts: [String: Compiled] = [:]
+
+    /// Compiles a script once, as a function in `__fathom.compiled`, so its
+    /// declarations stay its own and later requests reuse the compiled code. The
+    /// function opens on the script's first line, so line numbers are the script's
+    /// own (columns on line 1 are corrected for the wrapper's width). Returns what
+    /// the sandbox needs to run it.
+    private func compiled(_ script: ScriptSpec) -> JSON {
+        let key = script.location.file + "\u{0}" + script.source
+        let entry: Compiled
+        if let known = compiledScripts[key] {
+            entry = known
+        } else {
+            let id = compiledScripts.count
+            let prefix = "__fathom.compiled[\(id)] = function () {"
+            var made = Compiled(id: id, prefixWidth: prefix.utf16.count)
+            do {
+                try evaluate(prefix + script.source + "\n};", name: script.location.file, startingLine: 1)
+            } catch {
+                // A syntax error (or a termination) escapes the wrapper: reported each time the script would run.
+                made.error = ["message": .string(error.message(withPosition: false)), "line": .integer(Int64(error.line ?? 0)),
+                              "column": .integer(Int64(error.column ?? 0))]
+            }
+            compiledScripts[key] = made
+            entry = made
         }
+        var descriptor: JSONObject = ["id": .integer(Int64(entry.id)), "name": .string(script.displayName),
+                                      "location": .string(script.location.describe()), "prefix": .integer(Int64(entry.prefixWidth))]
+        if let error = entry.error { descriptor["error"] = error }
+        return .object(descriptor)
     }
 
     static func outcome(from text: String) -> ScriptOutcome {
@@ -175,17 +208,15 @@ public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
         var exception: JSValueRef?
         var args: [JSValueRef?] = []
         if let arg { args.append(makeString(arg)) }
-        limitExecution()
         let result = args.withUnsafeBufferPointer { buf in
             JSObjectCallAsFunction(context, fnObject, fathom, buf.count, buf.baseAddress, &exception)
         }
-        JSContextGroupClearExecutionTimeLimit(group)
         if let exception { throw describe(exception) }
         guard let result, !JSValueIsUndefined(context, result) else { return "" }
         return string(result)
     }
 
-    func evaluate(_ source: String, name: String, startingLine: Int32 = 1, limited: Bool = false) throws(ScriptError) {
+    func evaluate(_ source: String, name: String, startingLine: Int32 = 1) throws(ScriptError) {
         let script = JSStringCreateWithUTF8CString(source)
         let url = JSStringCreateWithUTF8CString(name)
         defer {
@@ -193,13 +224,12 @@ public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
             JSStringRelease(url)
         }
         var exception: JSValueRef?
-        if limited { limitExecution() }
         _ = JSEvaluateScript(context, script, nil, url, startingLine, &exception)
-        if limited { JSContextGroupClearExecutionTimeLimit(group) }
         if let exception { throw describe(exception) }
     }
 
-    /// Stops a script that runs longer than the limit (an endless loop).
+    /// Stops a script that runs longer than the limit (an endless loop). JavaScriptCore
+    /// applies the limit to each entry into JavaScript, so it is set once.
     private func limitExecution() {
         JSContextGroupSetExecutionTimeLimit(group, Double(timeoutMs) / 1000, nil, nil)
     }
@@ -237,12 +267,17 @@ public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
         return Self.swiftString(js)
     }
 
+    /// A JavaScript string's text, converted by JavaScriptCore to UTF-8 in a temporary
+    /// buffer and read with the standard library's UTF-8 fast path.
     static func swiftString(_ js: JSStringRef) -> String {
         let size = JSStringGetMaximumUTF8CStringSize(js)
-        var buffer = [CChar](repeating: 0, count: size)
-        let written = JSStringGetUTF8CString(js, &buffer, size)
-        guard written > 0 else { return "" }
-        return String(decoding: buffer.prefix(written - 1).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: max(size, 1)) { buffer in
+            let written = JSStringGetUTF8CString(js, buffer.baseAddress, size)
+            guard written > 1 else { return "" }
+            return buffer.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: written - 1) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: written - 1), as: UTF8.self)
+            }
+        }
     }
 
     // MARK: - The host function

@@ -64,4 +64,20 @@ import Testing
         #expect((try? JSONParser.parse("[-9223372036854775808]"))?[0] == .integer(Int64.min))
         #expect((try? JSONParser.parse("[9223372036854775808]"))?[0] == .double(9223372036854775808.0))
     }
+
+    /// The position index agrees with the full source map, on a minified line with
+    /// multi-byte characters and on a pretty-printed file.
+    @Test func positionIndexAgreesWithTheSourceMap() throws {
+        let minified = #"{"item":[{"name":"é€","event":[{"a":1},{"b":"ü"}]},{"name":"x","item":[{"n":"😀"},7]}],"values":["a","b"]}"#
+        let pretty = "{\n  \"item\": [\n    {\"name\": \"é\",\n     \"event\": [ {\"a\": 1},\n {\"b\": 2} ]},\n    3\n  ]\n}"
+        for text in [minified, pretty] {
+            let bytes = Array(text.utf8)
+            let (_, map) = try JSONParser.parseWithSourceMap(bytes)
+            let index = JSONPositionIndex.positions(in: bytes, elementsOf: ["item", "event", "values"])
+            #expect(!index.isEmpty)
+            for (pointer, position) in index {
+                #expect(map.valuePosition(for: pointer) == position, "\(pointer) in \(text)")
+            }
+        }
+    }
 }

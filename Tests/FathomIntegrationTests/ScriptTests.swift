@@ -262,12 +262,13 @@ func runScripts(_ collection: String, _ extra: [String] = [], files: [String: St
         d.write("js/root-test.js", "pm.environment.set('trail', pm.environment.get('trail') + ',root-test');\n")
         d.write("01-f/folder.json", #"{"scripts": {"pre_request": "pre.js"}}"#)
         d.write("01-f/pre.js", "pm.environment.set('trail', pm.environment.get('trail') + ',folder');\n")
-        d.write("01-f/01-r.json", #"{"url": "{{instance}}/get?trail={{trail}}", "assert": [{"status": 200}], "scripts": {"test": "01-r.test.js"}}"#)
-        d.write("01-f/01-r.test.js", "pm.test('sent after the pre-request scripts', () => pm.expect(pm.response.json().args.trail).to.equal('root,folder'));\npm.test('tests after the collection test', () => pm.expect(pm.environment.get('trail')).to.equal('root,folder,root-test'));\n")
+        d.write("01-f/01-r.json", #"{"url": "{{instance}}/get?trail={{trail}}", "assert": [{"status": 200}], "capture": {"seen": "$.args.trail"}, "scripts": {"test": "01-r.test.js"}}"#)
+        d.write("01-f/01-r.test.js", "pm.test('sent after the pre-request scripts', () => pm.expect(pm.response.json().args.trail).to.equal('root,folder'));\npm.test('tests after the collection test', () => pm.expect(pm.environment.get('trail')).to.equal('root,folder,root-test'));\npm.test('sees its captures', () => pm.expect(pm.variables.get('seen')).to.equal('root,folder'));\n")
         let r = try await runFathom(["run", d.path, "--mock", "-r", "console"])
         #expect(r.status == 0, "\(r.output)")
         #expect(r.stdout.contains("✔ sent after the pre-request scripts"), "\(r.stdout)")
         #expect(r.stdout.contains("✔ tests after the collection test"), "\(r.stdout)")
+        #expect(r.stdout.contains("✔ sees its captures"), "\(r.stdout)")
     }
 
     @Test func pmInfoAndCookies() async throws {

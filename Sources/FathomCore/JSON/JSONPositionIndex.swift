@@ -52,13 +52,24 @@ public enum JSONPositionIndex {
             }
             return out
         }
+        // Columns count characters from the line's start. Positions only grow, so the
+        // count continues from the last one asked for on the same line: a minified
+        // file (one long line) stays linear.
+        var columnAt = lineStart
+        var columnValue = 1
         func column(_ at: Int) -> Int {
-            var c = 1
-            var k = lineStart
+            if columnAt < lineStart || columnAt > at {
+                columnAt = lineStart
+                columnValue = 1
+            }
+            var k = columnAt
+            var c = columnValue
             while k < at {
                 if b[k] & 0xC0 != 0x80 { c += 1 }
                 k += 1
             }
+            columnAt = at
+            columnValue = c
             return c
         }
         /// Called where a value starts: records it when its array asks for that.

@@ -168,6 +168,9 @@ public final class Runner {
             var outcome = await exchange(s, built: built, template: built.template)
             let done = attempt >= built.options.retryCount || outcome.status == .passed || configuration.cancellation.isCancelled
             if done {
+                // Captures first, so the request's own test scripts see them.
+                for (k, v) in outcome.checks.captures.members { scopes.local[k] = v }
+                for secret in outcome.checks.secretCaptures { redactor.add(secret) }
                 // Test scripts, once, on the response that is kept.
                 if let runner = scriptRunner, let response = outcome.response {
                     let scripts = ScriptSteps.scripts(.test, for: s)
@@ -248,10 +251,8 @@ public final class Runner {
         return ExchangeOutcome(status: checks.failed ? .failed : .passed, response: response, checks: checks)
     }
 
-    /// Commits the captures to the run's scope and redacts the result for reporters.
+    /// Redacts the result for reporters (captures are already in the run's scope).
     private func finish(info: RequestInfo, built: BuiltRequest, outcome: ExchangeOutcome, elapsed: Double) -> RequestResult {
-        for (k, v) in outcome.checks.captures.members { scopes.local[k] = v }
-        for s in outcome.checks.secretCaptures { redactor.add(s) }
         let r = redactor
         let bodies = configuration.includeBodies
         let sent = SentRequest(
