@@ -434,10 +434,10 @@ enum Prelude {
   function sendRequest(req, callback) {
     var spec = typeof req === 'string' ? { url: req, method: 'GET' } : JSON.parse(JSON.stringify(req));
     if (spec.url && typeof spec.url === 'object') spec.url = spec.url.raw || String(spec.url);
-    spec.url = replaceIn(String(spec.url || ''), state.layers());
-    if (Array.isArray(spec.header)) spec.header = spec.header.map(function (h) { return { key: h.key, value: replaceIn(String(h.value), state.layers()) }; });
-    else if (spec.header && typeof spec.header === 'object') spec.header = Object.keys(spec.header).map(function (k) { return { key: k, value: replaceIn(String(spec.header[k]), state.layers()) }; });
-    if (spec.body && spec.body.raw !== undefined) spec.body.raw = replaceIn(String(spec.body.raw), state.layers());
+    spec.url = replaceIn(String(spec.url || ''), layers());
+    if (Array.isArray(spec.header)) spec.header = spec.header.map(function (h) { return { key: h.key, value: replaceIn(String(h.value), layers()) }; });
+    else if (spec.header && typeof spec.header === 'object') spec.header = Object.keys(spec.header).map(function (k) { return { key: k, value: replaceIn(String(spec.header[k]), layers()) }; });
+    if (spec.body && spec.body.raw !== undefined) spec.body.raw = replaceIn(String(spec.body.raw), layers());
     var id = ++state.requestSeq;
     var entry = { id: id, request: spec };
     var promise = new Promise(function (resolve, reject) { entry.resolve = resolve; entry.reject = reject; });
@@ -448,60 +448,46 @@ enum Prelude {
     promise.catch(function () {});
   }
 
-  function buildPm(ctx) {
-    var v = ctx.variables;
-    var scopes = {
-      globals: new VariableScope(v.globals, 'globals'),
-      collectionVariables: new VariableScope(v.collection, 'collection'),
-      environment: new VariableScope(v.environment, 'environment'),
-      iterationData: new VariableScope(v.data, 'data'),
-      local: new VariableScope(v.local, 'local')
+  // ---------- pm ----------
+  // Everything pm offers is read from the request in flight (`state`) when a script
+  // asks for it, and made at most once per request: a request whose script reads
+  // only pm.response builds only the response.
+  function cached(key, make) {
+    return function () {
+      var c = state.cache;
+      return Object.prototype.hasOwnProperty.call(c, key) ? c[key] : (c[key] = make());
     };
-    var commandLine = v.commandLine || {}, folders = v.folders || {};
-    state.layers = function () { return [v.local, commandLine, v.data, v.environment, folders, v.collection, v.globals]; };
-    var variables = {
-      get: function (k) { var layers = state.layers(); for (var i = 0; i < layers.length; i++) if (Object.prototype.hasOwnProperty.call(layers[i], k)) return layers[i][k]; return undefined; },
-      set: function (k, val) { v.local[String(k)] = val; touch('local'); },
-      unset: function (k) { delete v.local[k]; touch('local'); },
-      has: function (k) { return state.layers().some(function (l) { return Object.prototype.hasOwnProperty.call(l, k); }); },
-      clear: function () { Object.keys(v.local).forEach(function (k) { delete v.local[k]; }); touch('local'); },
-      toObject: function () { var o = {}; state.layers().slice().reverse().forEach(function (l) { Object.assign(o, l); }); return o; },
-      replaceIn: function (s) { return replaceIn(s, state.layers()); }
-    };
-    environmentName = ctx.info.environmentName;
-    scopes.environment.name = ctx.info.environmentName || '';
-    var request = makeRequest(ctx.request || {});
-    var response = ctx.response ? new Response(ctx.response) : undefined;
-    state.request = request;
-    state.response = response;
-    var test = function (name, fn) { return defineTest(name, fn); };
-    test.skip = function (name) { record({ name: String(name), passed: true, skipped: true, error: false, message: null }); };
-    var execution = {
-      setNextRequest: function (name) { state.nextRequest = name === null || name === undefined ? null : String(name); state.nextRequestSet = true; },
-      skipRequest: function () { state.skipRequest = true; },
-      location: { current: ctx.info.requestName }
-    };
-    var pm = new Pm({
-      test: test,
-      expect: chai.expect,
-      variables: variables,
-      environment: scopes.environment,
-      globals: scopes.globals,
-      collectionVariables: scopes.collectionVariables,
-      iterationData: scopes.iterationData,
-      request: request,
-      response: response,
-      info: { eventName: ctx.info.eventName, iteration: ctx.info.iteration, iterationCount: ctx.info.iterationCount, requestName: ctx.info.requestName, requestId: ctx.info.requestId },
-      cookies: response ? response.cookies : new CookieList([]),
-      sendRequest: sendRequest,
-      execution: execution,
-      setNextRequest: execution.setNextRequest,
-      require: global.require
-    });
-    pm.expect.fail = chai.expect.fail || chai.assert.fail;
-    return pm;
   }
-  var environmentName = '';
+  function layers() {
+    var v = state.ctx.variables;
+    return [v.local, v.commandLine || {}, v.data, v.environment, v.folders || {}, v.collection, v.globals];
+  }
+  var currentRequest = cached('request', function () { return makeRequest(state.ctx.request || {}); });
+  var currentResponse = cached('response', function () { return state.ctx.response ? new Response(state.ctx.response) : undefined; });
+  function scope(property, name) {
+    return cached('scope:' + name, function () {
+      var s = new VariableScope(state.ctx.variables[property], name);
+      if (name === 'environment') s.name = state.ctx.info.environmentName || '';
+      return s;
+    });
+  }
+  var pmVariables = {
+    get: function (k) { var ls = layers(); for (var i = 0; i < ls.length; i++) if (Object.prototype.hasOwnProperty.call(ls[i], k)) return ls[i][k]; return undefined; },
+    set: function (k, val) { state.ctx.variables.local[String(k)] = val; touch('local'); },
+    unset: function (k) { delete state.ctx.variables.local[k]; touch('local'); },
+    has: function (k) { return layers().some(function (l) { return Object.prototype.hasOwnProperty.call(l, k); }); },
+    clear: function () { var local = state.ctx.variables.local; Object.keys(local).forEach(function (k) { delete local[k]; }); touch('local'); },
+    toObject: function () { var o = {}; layers().slice().reverse().forEach(function (l) { Object.assign(o, l); }); return o; },
+    replaceIn: function (s) { return replaceIn(s, layers()); }
+  };
+  var pmTest = function (name, fn) { return defineTest(name, fn); };
+  pmTest.skip = function (name) { record({ name: String(name), passed: true, skipped: true, error: false, message: null }); };
+  var pmExecution = {
+    setNextRequest: function (name) { state.nextRequest = name === null || name === undefined ? null : String(name); state.nextRequestSet = true; },
+    skipRequest: function () { state.skipRequest = true; }
+  };
+  Object.defineProperty(pmExecution, 'location', { enumerable: true, get: function () { return { current: state.ctx.info.requestName }; } });
+  chai.expect.fail = chai.expect.fail || chai.assert.fail;
   var pmProbes = ['toJSON', 'then', 'inspect', 'constructor', 'valueOf', 'toString', 'asymmetricMatch', 'nodeType', 'length'];
   // Reading a member pm does not have is an error naming it (not a silent
   // undefined). The check sits behind pm's own members, as its prototype, so
@@ -512,10 +498,29 @@ enum Prelude {
       throw new TypeError("pm." + String(key) + " is not supported by Fathom's sandbox");
     }
   });
-  function Pm(members) {
-    for (var k in members) this[k] = members[k];
-  }
-  Pm.prototype = pmMissing;
+  // pm's members, defined once; each request's pm is a fresh object on top of them
+  // (so what a script adds to pm stays with its request).
+  var pmMembers = Object.create(pmMissing);
+  function member(name, get) { Object.defineProperty(pmMembers, name, { enumerable: true, configurable: true, get: get }); }
+  function constant(name, value) { Object.defineProperty(pmMembers, name, { enumerable: true, configurable: true, writable: true, value: value }); }
+  constant('test', pmTest);
+  constant('expect', chai.expect);
+  constant('variables', pmVariables);
+  member('environment', scope('environment', 'environment'));
+  member('globals', scope('globals', 'globals'));
+  member('collectionVariables', scope('collection', 'collection'));
+  member('iterationData', scope('data', 'data'));
+  member('request', currentRequest);
+  member('response', currentResponse);
+  member('info', cached('info', function () {
+    var i = state.ctx.info;
+    return { eventName: i.eventName, iteration: i.iteration, iterationCount: i.iterationCount, requestName: i.requestName, requestId: i.requestId };
+  }));
+  member('cookies', cached('cookies', function () { var r = currentResponse(); return r ? r.cookies : new CookieList([]); }));
+  constant('sendRequest', sendRequest);
+  constant('execution', pmExecution);
+  constant('setNextRequest', pmExecution.setNextRequest);
+  constant('require', global.require);
 
   function legacyValue(value) {
     if ((value === false || value) && typeof (value && value.toString) === 'function') return value.toString();
@@ -523,9 +528,8 @@ enum Prelude {
   }
   // The old sandbox's globals. They are accessors on the global object, defined
   // once, that read the request in flight: redefining globals for every request
-  // would change the global object's shape each time and make JavaScriptCore
-  // throw away the code it compiled. A script may assign over one; that lasts
-  // for its request.
+  // would change the global object's shape each time, which defeats the engine's
+  // caches. A script may assign over one; that lasts for its request.
   var overrides = {};
   var legacyCache = {};
   function legacyGlobal(name, compute) {
@@ -541,7 +545,7 @@ enum Prelude {
     });
   }
   function vars() { return state.ctx.variables; }
-  function response() { return state.response; }
+  function response() { return currentResponse(); }
   legacyGlobal('pm', function () { return state.pm; });
   // Snapshots, as in the old sandbox: writes go through postman.set… or pm.*.set.
   legacyGlobal('environment', function () { return Object.assign({}, vars().environment); });
@@ -549,7 +553,7 @@ enum Prelude {
   legacyGlobal('data', function () { return Object.assign({}, vars().data); });
   legacyGlobal('iteration', function () { return state.ctx.info.iteration; });
   legacyGlobal('request', function () {
-    var r = state.request, info = state.ctx.info;
+    var r = currentRequest(), info = state.ctx.info;
     return { url: String(r.url), method: r.method, headers: r.headers.toObject(), data: (r.body && r.body.raw) || {}, name: info.requestName, id: info.requestId };
   });
   legacyGlobal('responseBody', function () { var r = response(); return r ? r.text() : undefined; });
@@ -575,7 +579,7 @@ enum Prelude {
     clearGlobalVariables: function () { var g = vars().globals; Object.keys(g).forEach(function (k) { delete g[k]; }); touch('globals'); },
     getResponseHeader: function (name) { var r = response(); return r ? r.headers.get(name) : undefined; },
     getResponseCookie: function (name) { var r = response(); return r ? r.cookies.one(name) : undefined; },
-    setNextRequest: function (name) { state.pm.execution.setNextRequest(name); }
+    setNextRequest: function (name) { pmExecution.setNextRequest(name); }
   };
   legacyGlobal('postman', function () { return postmanObject; });
   legacyGlobal('tests', function () { return state.legacyTests; });
@@ -632,11 +636,11 @@ enum Prelude {
     invoke: function (json) {
       var job = JSON.parse(json);
       var ctx = job.context;
-      state = { ctx: ctx, dirty: {}, tests: [], legacyTests: {}, asyncPending: 0, pendingRequests: [], waiting: {}, requestSeq: 0, nextRequestSet: false, nextRequest: undefined, skipRequest: false, script: null };
+      state = { ctx: ctx, cache: {}, dirty: {}, tests: [], legacyTests: {}, asyncPending: 0, pendingRequests: [], waiting: {}, requestSeq: 0, nextRequestSet: false, nextRequest: undefined, skipRequest: false, script: null };
       timers = [];
       overrides = {};
       legacyCache = {};
-      state.pm = buildPm(ctx);
+      state.pm = Object.create(pmMembers);
       for (var i = 0; i < job.scripts.length; i++) {
         var s = job.scripts[i];
         state.script = s;
@@ -713,7 +717,7 @@ enum Prelude {
       var variables = {};
       for (var name in state.dirty) variables[name] = ctx.variables[name];
       var context = { variables: variables };
-      if (ctx.info.eventName === 'prerequest') context.request = state.request.toJSON();
+      if (ctx.info.eventName === 'prerequest' && Object.prototype.hasOwnProperty.call(state.cache, 'request')) context.request = state.cache.request.toJSON();
       var out = {
         tests: state.tests.map(function (t) { return { name: t.name, passed: t.passed, skipped: t.skipped, error: t.error, message: t.message }; }),
         context: context,

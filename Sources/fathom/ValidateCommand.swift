@@ -17,7 +17,7 @@ struct ValidateCommand: ParsableCommand {
             let c = try Inputs.loadCollection(collection, workingDirectory: FileManager.default.currentDirectoryPath)
             for w in c.warnings { printError(w.description) }
             let scripts = c.allScripts().count
-            print("\(collection): valid: \(c.requestCount) request(s) in '\(c.name)'" + (scripts > 0 ? ", \(scripts) script(s) (not run by this version)" : ""))
+            print("\(collection): valid: \(c.requestCount) request(s) in '\(c.name)'" + (scripts > 0 ? ", \(scripts) script(s)" : ""))
         } catch {
             printError(error.description)
             printError("\(collection): \(error.diagnostics.count) error(s); nothing was sent")

@@ -217,6 +217,9 @@ func runScripts(_ collection: String, _ extra: [String] = [], files: [String: St
               pm.environment.unset('gone');
               pm.expect(pm.environment.has('gone')).to.be.false;
             });
+            // What a script adds to pm stays with its request; the legacy environment is a snapshot.
+            pm.helper = 'first';
+            environment.snapshotOnly = 'x';
             """
         let second = """
             pm.test('later request sees them', function () {
@@ -226,6 +229,10 @@ func runScripts(_ collection: String, _ extra: [String] = [], files: [String: St
               // --var and what --mock binds resolve through pm.variables, above the environment.
               pm.expect(pm.variables.get('cli')).to.equal('from-command-line');
               pm.expect(pm.variables.get('instance')).to.include('http://127.0.0.1:');
+            });
+            pm.test('a fresh pm, scopes unchanged by the legacy snapshot', function () {
+              pm.expect('helper' in pm).to.be.false;
+              pm.expect(pm.environment.has('snapshotOnly')).to.be.false;
             });
             pm.globals.clear();
             pm.test('clear', function () { pm.expect(pm.globals.toObject()).to.deep.equal({}); });
@@ -237,7 +244,7 @@ func runScripts(_ collection: String, _ extra: [String] = [], files: [String: St
             ], variables: [("preset", "p")]), ["-d", "data.json", "--var", "cli=from-command-line"], files: ["data.json": #"[{"user": "ada"}]"#])
         #expect(run.result.status == 0, "\(run.failures()) \(run.result.output)")
         #expect(run.tests("first").map(\.1) == [true])
-        #expect(run.tests("second").map(\.1) == [true, true])
+        #expect(run.tests("second").map(\.1) == [true, true, true])
     }
 
     @Test func scriptOrderIsCollectionFolderRequest() async throws {
