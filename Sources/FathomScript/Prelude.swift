@@ -169,7 +169,7 @@ enum Prelude {
     if (dir === null) {
       if (bare === 'crypto-js') return CryptoJS;
       if (bare === 'chai') return chai;
-      if (bare === 'tv4') return tv4;
+      if (bare === 'tv4') return loadTv4();
       if (bare === 'atob') return atob;
       if (bare === 'btoa') return btoa;
       var top = bare.split('/')[0];
@@ -193,22 +193,18 @@ enum Prelude {
     isBuffer: function () { return false; }
   };
 
-  // tv4, the old sandbox's JSON-schema validator, answered by ajv.
+  // ajv, for pm.response.to.have.jsonSchema.
   var ajvInstance = null;
   function ajv() {
     if (!ajvInstance) { var Ajv = global.require('ajv'); ajvInstance = new Ajv({ allErrors: true, schemaId: 'auto', unknownFormats: 'ignore' }); }
     return ajvInstance;
   }
-  var tv4 = {
-    error: null,
-    validate: function (data, schema) {
-      var ok = ajv().validate(schema, data);
-      tv4.error = ok ? null : { message: ajv().errorsText(), errors: ajv().errors };
-      return !!ok;
-    },
-    validateResult: function (data, schema) { var ok = tv4.validate(data, schema); return { valid: ok, error: tv4.error }; },
-    validateMultiple: function (data, schema) { var ok = tv4.validate(data, schema); return { valid: ok, errors: ok ? [] : (ajv().errors || []) }; }
-  };
+  // tv4, the old sandbox's JSON-schema validator: Debian's libjs-tv4, loaded on first use.
+  var TV4_PATH = '/usr/share/javascript/tv4/tv4.js';
+  function loadTv4() {
+    try { return loadFile(TV4_PATH); }
+    catch (e) { throw new Error('tv4 is not installed at ' + TV4_PATH + "; install Debian's libjs-tv4"); }
+  }
 
   // ---------- variable scopes ----------
   function VariableScope(values, name) { this._values = values || {}; this._name = name; }
@@ -602,7 +598,7 @@ enum Prelude {
   libraryGlobal('_', 'lodash');
   libraryGlobal('cheerio', 'cheerio');
   legacyGlobal('CryptoJS', function () { return CryptoJS; });
-  legacyGlobal('tv4', function () { return tv4; });
+  legacyGlobal('tv4', loadTv4);
   var xml2JsonFunction = function (xml) {
     var out = null, error = null;
     global.require('xml2js').parseString(String(xml), { explicitArray: false, async: false }, function (e, r) { error = e; out = r; });
