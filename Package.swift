@@ -60,6 +60,10 @@ let package = Package(
         // into the core model, and writes native collections (fathom import).
         .target(name: "FathomPostman", dependencies: ["FathomCore"]),
 
+        // GraphQL operations checked against a schema (fathom check), on GraphQLSwift's
+        // parser and the specification's validation rules.
+        .target(name: "FathomGraphQL", dependencies: ["FathomCore", .product(name: "GraphQL", package: "GraphQL")]),
+
         // Reporters: console, JUnit, JSON. They read run events only.
         .target(name: "FathomReports", dependencies: ["FathomCore", "FathomXML"]),
 
@@ -75,13 +79,14 @@ let package = Package(
         // The command line: thin commands over the modules above.
         .executableTarget(name: "fathom", dependencies: [
             "FathomCore", "FathomCurl", "FathomXML", "FathomCrypto", "FathomScript", "FathomPostman", "FathomReports", "FathomMock",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "FathomGraphQL", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
         .testTarget(name: "FathomCryptoTests", dependencies: ["FathomCrypto", "FathomCore"]),
         .testTarget(name: "FathomScriptTests", dependencies: ["FathomScript", "FathomCore", "FathomCrypto"]),
         .testTarget(name: "FathomPostmanTests", dependencies: ["FathomPostman", "FathomCore"]),
+        .testTarget(name: "FathomGraphQLTests", dependencies: ["FathomGraphQL", "FathomCore"]),
         .testTarget(name: "FathomCurlTests", dependencies: ["FathomCurl", "FathomCore", "FathomMock"]),
         .testTarget(name: "FathomReportsTests", dependencies: ["FathomReports", "FathomXML", "FathomCore"]),
         .testTarget(name: "FathomMockTests", dependencies: [

@@ -1,0 +1,71 @@
+import ArgumentParser
+import FathomCore
+import FathomGraphQL
+import FathomReports
+import Foundation
+
+/// `fathom check`: the collection's GraphQL operations against a schema, before anything is sent.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate every GraphQL operation of a collection against a schema (exit 0 clean, 1 errors found, 2 bad input)."
+    )
+
+    @Argument(help: "A collection directory, a request file, or a Postman collection file.")
+    var collection: String
+
+    @Option(name: .long, help: "The schema as GraphQL SDL (for example one saved by an instance's introspection).")
+    var schema: String
+
+    @Option(name: [.short, .customLong("reporter")], help: "console and/or json, comma-separated (default console).")
+    var reporter: String = "console"
+
+    @Option(name: .customLong("reports-dir"), help: "Where the JSON report goes (default reports).")
+    var reportsDir: String = "reports"
+
+    func run() throws {
+        let names = reporter.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for n in names where n != "console" && n != "json" {
+            printError("fathom check: unknown reporter '\(n)'; use console and/or json")
+            throw ExitCode(2)
+        }
+        let spec: CollectionSpec
+        do {
+            spec = try Inputs.loadCollection(collection, workingDirectory: FileManager.default.currentDirectoryPath)
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+        guard let data = FileManager.default.contents(atPath: schema) else {
+            printError("\(schema): error: cannot read the schema file; give --schema a GraphQL SDL file")
+            throw ExitCode(2)
+        }
+        let check: SchemaCheck
+        do {
+            check = try SchemaCheck(sdl: String(decoding: data, as: UTF8.self), file: schema)
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+        let results = CollectionCheck.run(spec, schema: check)
+        let errors = results.reduce(0) { $0 + $1.errors }
+        let warnings = results.reduce(0) { $0 + $1.warnings }
+        if names.contains("console") {
+            for r in results { for f in r.findings { print(f.description) } }
+            let notes = results.reduce(0) { $0 + $1.notes }
+            print("\(results.count) operation(s) checked against \(schema): \(errors) error(s), \(warnings) warning(s)"
+                + (notes > 0 ? ", \(notes) note(s) in requests that allow GraphQL errors" : ""))
+        }
+        if names.contains("json") {
+            let path = reportsDir + "/" + ReportSet.fileSlug(spec.name) + ".check.json"
+            do {
+                try FileManager.default.createDirectory(atPath: reportsDir, withIntermediateDirectories: true)
+                try (CheckReport.json(results, collection: spec.name, schema: schema).serialized(pretty: true) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                printError("fathom check: cannot write \(path): \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+        }
+        if errors > 0 { throw ExitCode(1) }
+    }
+}

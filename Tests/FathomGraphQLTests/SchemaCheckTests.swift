@@ -1,0 +1,116 @@
+import FathomCore
+import Testing
+@testable import FathomGraphQL
+
+/// The schema check on a small schema: the specification's rules through
+/// GraphQLSwift, deprecations as warnings, and templates masked in place.
+@Suite struct SchemaCheckTests {
+    static let sdl = """
+        type Query {
+          account(id: ID!): Account
+          accounts(status: Status, first: Int): [Account!]!
+        }
+        type Account {
+          id: ID!
+          name: String!
+          legacy_code: String @deprecated(reason: "Use name.")
+        }
+        enum Status { ACTIVE INACTIVE }
+        """
+
+    let check = try! SchemaCheck(sdl: SchemaCheckTests.sdl, file: "s.graphql")
+
+    @Test func aValidOperationHasNoFindings() {
+        #expect(check.check("query($id: ID!) { account(id: $id) { id name } }").isEmpty)
+    }
+
+    @Test func unknownFieldIsAnErrorAtItsPositionWithASuggestion() throws {
+        let f = check.check("{ accounts {\n  id\n  nam\n} }")
+        #expect(f.count == 1)
+        let e = try #require(f.first)
+        #expect(e.severity == .error)
+        #expect(e.message.contains("Cannot query field \"nam\" on type \"Account\""))
+        #expect(e.message.contains("name"), "a suggestion: \(e.message)")
+        #expect(e.line == 3 && e.column == 3)
+    }
+
+    @Test func missingRequiredArgumentAndWrongVariableType() {
+        let missing = check.check("{ account { id } }")
+        #expect(missing.contains { $0.message.contains("argument \"id\"") && $0.severity == .error }, "\(missing)")
+        let wrongType = check.check("query($n: String) { accounts(first: $n) { id } }")
+        #expect(wrongType.contains { $0.message.contains("\"$n\"") && $0.severity == .error }, "\(wrongType)")
+        let unknownArgument = check.check("{ accounts(last: 1) { id } }")
+        #expect(unknownArgument.contains { $0.message.contains("does not have argument \"last\"") }, "\(unknownArgument)")
+    }
+
+    @Test func deprecatedFieldsAreWarnings() {
+        let f = check.check("{ accounts { id legacy_code } }")
+        #expect(f.map(\.severity) == [.warning], "\(f)")
+        #expect(f.first?.message.contains("Account.legacy_code is deprecated") == true)
+    }
+
+    @Test func templatesNeitherBreakParsingNorHideErrors() {
+        // As a value, in a string, in a comment: clean.
+        #expect(check.check("{ account(id: {{account_id}}) { id } }").isEmpty)
+        #expect(check.check("{ accounts(status: ACTIVE) { id name } } # {{note}}").isEmpty)
+        #expect(check.check(#"{ account(id: "{{account_id}}") { id } }"#).isEmpty)
+        // An error after a template keeps its exact column.
+        let f = check.check("{ account(id: {{account_id}}) { id nme } }")
+        #expect(f.count == 1)
+        #expect(f.first?.column == 36, "\(f)")
+    }
+
+    @Test func theMaskKeepsLengthAndLines() {
+        let q = "query {\n  a(x: {{long_variable_name}}, y: \"{{s}}\") # {{c}}\n}"
+        let m = TemplateMask(q)
+        #expect(m.text.utf16.count == q.utf16.count)
+        #expect(m.text.split(separator: "\n").count == 3)
+        #expect(m.text.contains("$f0"))
+        #expect(m.text.contains("\"xxxxx\""))
+        #expect(!m.text.contains("{{"))
+    }
+
+    @Test func sdlThatDoesNotParseIsAClearError() {
+        #expect(throws: SchemaError.self) { try SchemaCheck(sdl: "type Query {\n  a: \n}", file: "bad.graphql") }
+        do {
+            _ = try SchemaCheck(sdl: "type Query {\n  a: \n}", file: "bad.graphql")
+        } catch {
+            #expect(error.description.hasPrefix("bad.graphql:3:1: error: the schema does not parse as GraphQL SDL"), "\(error.description)")
+        }
+    }
+
+    @Test func schemasThatAreNotValidAreRefusedWithTheirPosition() {
+        let cases: [(String, String)] = [
+            ("type Query { a: Int }\ntype Query { b: Int }\n", "x.graphql:2:6: error: type Query is defined more than once"),
+            ("type Query {\n  a: Int\n  a: String\n}\n", "x.graphql:3:3: error: field Query.a is defined more than once"),
+            ("type Query { a: E }\nenum E { X Y X }\n", "x.graphql:2:14: error: enum value E.X is defined more than once"),
+            ("type Query { a: Missing }\n", "Unknown type"),
+        ]
+        for (sdl, expected) in cases {
+            do {
+                _ = try SchemaCheck(sdl: sdl, file: "x.graphql")
+                Issue.record("accepted: \(sdl)")
+            } catch {
+                #expect(error.description.contains(expected), "\(error.description)")
+            }
+        }
+    }
+
+    @Test func positionsInsideAJSONStringMapToTheFile() throws {
+        // "query" starts at line 2; \n and \" escapes shift the columns.
+        let file = "{\n  \"graphql\": {\"query\": \"{ a\\n  \\\"b\\\" c }\"}\n}"
+        let bytes = Array(file.utf8)
+        let line2 = file.split(separator: "\n")[1]
+        let quote = try #require(line2.range(of: "\"{ a"))
+        let start = SourcePosition(line: 2, column: line2.distance(from: line2.startIndex, to: quote.lowerBound) + 1)
+        let units = try #require(QueryPlace.stringMap(bytes, at: start))
+        let query = "{ a\n  \"b\" c }"
+        #expect(units.count == query.utf16.count)
+        // "c" is on query line 2, column 7; in the file it sits after `{ a\n  \"b\" `.
+        let lines = QueryPlace.lineStarts(query)
+        let p = units[lines[1] + 6]
+        #expect(p.line == 2)
+        let lineText = Array(file.split(separator: "\n")[1])
+        #expect(lineText[p.column - 1] == "c", "column \(p.column) in \(String(lineText))")
+    }
+}
