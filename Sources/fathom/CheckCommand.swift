@@ -17,16 +17,16 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "The schema as GraphQL SDL (for example one saved by an instance's introspection).")
     var schema: String
 
-    @Option(name: [.short, .customLong("reporter")], help: "console and/or json, comma-separated (default console).")
+    @Option(name: [.short, .customLong("reporter")], help: "console, junit and/or json, comma-separated (default console).")
     var reporter: String = "console"
 
-    @Option(name: .customLong("reports-dir"), help: "Where the JSON report goes (default reports).")
+    @Option(name: .customLong("reports-dir"), help: "Where the JUnit and JSON reports go (default reports).")
     var reportsDir: String = "reports"
 
     func run() throws {
         let names = reporter.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        for n in names where n != "console" && n != "json" {
-            printError("fathom check: unknown reporter '\(n)'; use console and/or json")
+        for n in names where !["console", "junit", "json"].contains(n) {
+            printError("fathom check: unknown reporter '\(n)'; use console, junit and/or json")
             throw ExitCode(2)
         }
         let spec: CollectionSpec
@@ -56,15 +56,22 @@ struct CheckCommand: ParsableCommand {
             print("\(results.count) operation(s) checked against \(schema): \(errors) error(s), \(warnings) warning(s)"
                 + (notes > 0 ? ", \(notes) note(s) in requests that allow GraphQL errors" : ""))
         }
-        if names.contains("json") {
-            let path = reportsDir + "/" + ReportSet.fileSlug(spec.name) + ".check.json"
-            do {
-                try FileManager.default.createDirectory(atPath: reportsDir, withIntermediateDirectories: true)
-                try (CheckReport.json(results, collection: spec.name, schema: schema).serialized(pretty: true) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-            } catch {
-                printError("fathom check: cannot write \(path): \(error.localizedDescription)")
-                throw ExitCode(2)
+        let stem = reportsDir + "/" + ReportSet.fileSlug(spec.name)
+        do {
+            if names.contains("junit") {
+                let operations = results.map { r in
+                    CheckJUnit.Operation(requestID: r.requestID, requestName: r.requestName,
+                                         errors: r.findings.filter { $0.severity == .error }.map(\.description),
+                                         others: r.findings.filter { $0.severity != .error }.map(\.description))
+                }
+                try writeReport(try CheckJUnit.render(collection: spec.name, schema: schema, operations: operations), to: stem + ".check.junit.xml")
             }
+            if names.contains("json") {
+                try writeReport(CheckReport.json(results, collection: spec.name, schema: schema).serialized(pretty: true) + "\n", to: stem + ".check.json")
+            }
+        } catch {
+            printError("fathom check: cannot write the reports in \(reportsDir): \(error)")
+            throw ExitCode(2)
         }
         if errors > 0 { throw ExitCode(1) }
     }

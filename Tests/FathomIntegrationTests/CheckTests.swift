@@ -47,7 +47,7 @@ import Testing
     @Test func aRemovedFieldIsAnErrorAtItsLineAndColumnInTheRequestFile() async throws {
         let d = TempDir()
         let modified = d.write("schema.graphql", try Self.schema(removing: "account_status_id", from: "Account"))
-        let r = try await runFathom(["check", "collections/sonar-smoke", "--schema", modified, "-r", "console,json", "--reports-dir", d.path])
+        let r = try await runFathom(["check", "collections/sonar-smoke", "--schema", modified, "-r", "console,json,junit", "--reports-dir", d.path])
         #expect(r.status == 1, "\(r.output)")
         let file = "collections/sonar-smoke/03-accounts/01-first-page.json"
         let (line, column) = try Self.position(of: "account_status_id", in: repoRoot + "/" + file)
@@ -56,6 +56,16 @@ import Testing
         let json = try String(contentsOfFile: d.path + "/sonar-smoke-test.check.json", encoding: .utf8)
         #expect(json.contains("\"location\": \"\(file):\(line):\(column)\""), "\(json)")
         #expect(json.contains("\"errors\": "))
+        // JUnit: one testcase per operation, the one that uses the field failing; valid against the XSD.
+        let junitPath = d.path + "/sonar-smoke-test.check.junit.xml"
+        let junit = try String(contentsOfFile: junitPath, encoding: .utf8)
+        #expect(junit.components(separatedBy: "<testcase ").count - 1 == 32)
+        // 01-first-page and 04-by-status use the field.
+        #expect(junit.contains("tests=\"32\" failures=\"2\""), "\(junit)")
+        #expect(junit.contains("type=\"SchemaError\""))
+        let xsd = "\(repoRoot)/../shared/corpus/junit/jenkinsci__xunit-plugin__junit-10.xsd"
+        let (status, out) = try shell("/usr/bin/xmllint", ["--noout", "--schema", xsd, junitPath])
+        #expect(status == 0, "xmllint: \(out)")
     }
 
     @Test func aRemovedFieldInASidecarIsAnErrorInTheGraphQLFile() async throws {
