@@ -114,3 +114,53 @@ import Testing
         #expect(lineText[p.column - 1] == "c", "column \(p.column) in \(String(lineText))")
     }
 }
+
+/// `SchemaDiff`: every kind of change, classified as graphql-js classifies it.
+@Suite struct SchemaDiffTests {
+    static let old = """
+        type Query { account(id: ID!): Account  accounts(first: Int = 10): [Account] }
+        type Account { id: ID! name: String code: String }
+        enum Status { ACTIVE INACTIVE }
+        input Filter { name: String! limit: Int }
+        union Thing = Account
+        """
+    static let new = """
+        type Query { account(id: ID!, with: Boolean!): Account  accounts(first: Int = 20): [Account] }
+        type Account { id: ID! name: String! extra: Int }
+        enum Status { ACTIVE INACTIVE ARCHIVED }
+        input Filter { name: String limit: Int!, more: String }
+        union Thing = Account | Query
+        type Added { x: Int }
+        """
+
+    @Test func everyChangeIsListedAndClassified() throws {
+        let changes = try SchemaDiff.diff(old: Self.old, oldFile: "a", new: Self.new, newFile: "b")
+        let listed = changes.map { "\($0.level.rawValue): \($0.message)" }
+        #expect(listed == [
+            "breaking: field Account.code was removed",
+            "breaking: input field Filter.limit changed type from Int to Int!",
+            "breaking: required argument Query.account(with:) was added",
+            "dangerous: optional input field Filter.more was added",
+            "dangerous: argument Query.accounts(first:) default changed from 10 to 20",
+            "dangerous: enum value Status.ARCHIVED was added",
+            "dangerous: Query was added to union Thing",
+            "safe: field Account.extra was added",
+            "safe: field Account.name changed type from String to String!",
+            "safe: type Added was added",
+            "safe: input field Filter.name changed type from String! to String",
+        ], "\(listed)")
+    }
+
+    @Test func theReverseIsBreakingWhereTheForwardWasSafe() throws {
+        let changes = try SchemaDiff.diff(old: Self.new, oldFile: "b", new: Self.old, newFile: "a")
+        #expect(changes.contains { $0.level == .breaking && $0.message == "type Added was removed" })
+        #expect(changes.contains { $0.level == .breaking && $0.message == "field Account.name changed type from String! to String" })
+        #expect(changes.contains { $0.level == .breaking && $0.message == "enum value Status.ARCHIVED was removed" })
+        #expect(changes.contains { $0.level == .breaking && $0.message == "Query was removed from union Thing" })
+    }
+
+    @Test func identicalSchemasHaveNoChangesAndBadSDLIsAnError() throws {
+        #expect(try SchemaDiff.diff(old: Self.old, oldFile: "a", new: Self.old, newFile: "a").isEmpty)
+        #expect(throws: SchemaError.self) { try SchemaDiff.diff(old: Self.old, oldFile: "a", new: "type {", newFile: "bad.graphql") }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import FathomCore
+import FathomGraphQL
+import Foundation
+
+/// `fathom schema`: work with an instance's GraphQL schema.
+struct SchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Compare GraphQL schemas.",
+        subcommands: [SchemaDiffCommand.self]
+    )
+}
+
+/// `fathom schema diff OLD NEW`: what changed, classified as breaking, dangerous or safe.
+struct SchemaDiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "List the changes between two SDL schemas: breaking, dangerous, safe (exit 1 when one is breaking, 2 on bad input)."
+    )
+
+    @Argument(help: "The schema before (GraphQL SDL).")
+    var old: String
+
+    @Argument(help: "The schema after (GraphQL SDL).")
+    var new: String
+
+    @Flag(name: .long, help: "Print the changes as JSON.")
+    var json = false
+
+    @Option(name: .long, help: "Only the changes that touch what this collection's GraphQL operations use.")
+    var collection: String?
+
+    func run() throws {
+        func read(_ path: String) throws -> String {
+            guard let d = FileManager.default.contents(atPath: path) else {
+                printError("\(path): error: cannot read the schema file")
+                throw ExitCode(2)
+            }
+            return String(decoding: d, as: UTF8.self)
+        }
+        var changes: [SchemaChange]
+        var narrowed: Int?
+        do {
+            let oldText = try read(old)
+            changes = try SchemaDiff.diff(old: oldText, oldFile: old, new: try read(new), newFile: new)
+            if let collection {
+                let spec: CollectionSpec
+                do {
+                    spec = try Inputs.loadCollection(collection, workingDirectory: FileManager.default.currentDirectoryPath)
+                } catch {
+                    printError(error.description)
+                    throw ExitCode(2)
+                }
+                // The collection's operations are read against the schema they were written for.
+                let used = SchemaUsage.coordinates(of: spec, in: try SchemaCheck(sdl: oldText, file: old))
+                changes = SchemaUsage.narrow(changes, to: used)
+                narrowed = used.count
+            }
+        } catch let error as SchemaError {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+        let breaking = changes.filter { $0.level == .breaking }.count
+        if json {
+            print(SchemaDiff.json(changes, old: old, new: new).serialized(pretty: true))
+        } else {
+            for c in changes {
+                let label = c.level == .breaking ? "BREAKING " : c.level == .dangerous ? "DANGEROUS" : "safe     "
+                print("\(label) \(c.message)")
+            }
+            let dangerous = changes.filter { $0.level == .dangerous }.count
+            print("\(breaking) breaking, \(dangerous) dangerous, \(changes.count - breaking - dangerous) safe change(s) from \(old) to \(new)"
+                + (narrowed.map { " that touch the \($0) schema coordinates \(collection ?? "") uses" } ?? ""))
+        }
+        if breaking > 0 { throw ExitCode(1) }
+    }
+}
