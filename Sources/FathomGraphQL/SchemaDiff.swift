@@ -114,28 +114,11 @@ public enum SchemaDiff {
                 add(safe ? .safe : .breaking, path, "field \(path) changed type from \(f.type) to \(n.type)")
             }
             if !f.deprecated && n.deprecated { add(.safe, path, "field \(path) is now deprecated") }
-            out += compareArguments(path, f.args, n.args)
+            out += compareInputs(f.args, n.args, noun: "argument") { "\(path)(\($0):)" }
         }
         for f in new.fields where !oldFields.contains(f.name) { add(.safe, "\(type).\(f.name)", "field \(type).\(f.name) was added") }
-        // Input object fields (input positions).
-        let newInputs = Dictionary(new.inputFields.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let oldInputs = Set(old.inputFields.map(\.name))
-        for f in old.inputFields {
-            let path = "\(type).\(f.name)"
-            guard let n = newInputs[f.name] else { add(.breaking, path, "input field \(path) was removed"); continue }
-            if f.type != n.type {
-                // In an input position a non-null type may become nullable (less is demanded).
-                let safe = f.type == n.type + "!"
-                add(safe ? .safe : .breaking, path, "input field \(path) changed type from \(f.type) to \(n.type)")
-            }
-            if f.defaultValue != n.defaultValue {
-                add(.dangerous, path, "input field \(path) default changed from \(f.defaultValue ?? "none") to \(n.defaultValue ?? "none")")
-            }
-        }
-        for f in new.inputFields where !oldInputs.contains(f.name) {
-            let path = "\(type).\(f.name)"
-            add(f.required ? .breaking : .dangerous, path, (f.required ? "required" : "optional") + " input field \(path) was added")
-        }
+        // Input object fields: input positions, as arguments are.
+        out += compareInputs(old.inputFields, new.inputFields, noun: "input field") { "\(type).\($0)" }
         // Enum values, union members, implemented interfaces.
         let oldMembers = Set(old.members), newMembers = Set(new.members)
         for m in old.members where !newMembers.contains(m) {
@@ -155,26 +138,28 @@ public enum SchemaDiff {
         return out
     }
 
-    static func compareArguments(_ field: String, _ old: [Argument], _ new: [Argument]) -> [SchemaChange] {
+    /// Arguments and input fields (input positions): removed, retyped (a non-null
+    /// type may become nullable: less is demanded), default changed, added.
+    static func compareInputs(_ old: [Argument], _ new: [Argument], noun: String, path: (String) -> String) -> [SchemaChange] {
         var out: [SchemaChange] = []
-        let newArgs = Dictionary(new.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let newByName = Dictionary(new.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let oldNames = Set(old.map(\.name))
         for a in old {
-            let path = "\(field)(\(a.name):)"
-            guard let n = newArgs[a.name] else { out.append(SchemaChange(level: .breaking, path: path, message: "argument \(path) was removed")); continue }
+            let p = path(a.name)
+            guard let n = newByName[a.name] else { out.append(SchemaChange(level: .breaking, path: p, message: "\(noun) \(p) was removed")); continue }
             if a.type != n.type {
                 let safe = a.type == n.type + "!"
-                out.append(SchemaChange(level: safe ? .safe : .breaking, path: path, message: "argument \(path) changed type from \(a.type) to \(n.type)"))
+                out.append(SchemaChange(level: safe ? .safe : .breaking, path: p, message: "\(noun) \(p) changed type from \(a.type) to \(n.type)"))
             }
             if a.defaultValue != n.defaultValue {
-                out.append(SchemaChange(level: .dangerous, path: path,
-                                        message: "argument \(path) default changed from \(a.defaultValue ?? "none") to \(n.defaultValue ?? "none")"))
+                out.append(SchemaChange(level: .dangerous, path: p,
+                                        message: "\(noun) \(p) default changed from \(a.defaultValue ?? "none") to \(n.defaultValue ?? "none")"))
             }
         }
         for a in new where !oldNames.contains(a.name) {
-            let path = "\(field)(\(a.name):)"
-            out.append(SchemaChange(level: a.required ? .breaking : .dangerous, path: path,
-                                    message: (a.required ? "required" : "optional") + " argument \(path) was added"))
+            let p = path(a.name)
+            out.append(SchemaChange(level: a.required ? .breaking : .dangerous, path: p,
+                                    message: (a.required ? "required" : "optional") + " \(noun) \(p) was added"))
         }
         return out
     }
