@@ -16,6 +16,17 @@ public struct SchemaChange: Sendable, Equatable {
     /// What changed: `Account.account_status_id`, `Account.contacts(paginator:)`, `Status.ARCHIVED`.
     public var path: String
     public var message: String
+    /// The schema coordinates an operation must use for this change to concern it:
+    /// the path itself, and the field of an argument or the type of an enum value,
+    /// union member or input field.
+    public var touches: [String]
+
+    public init(level: Level, path: String, message: String, touches: [String]? = nil) {
+        self.level = level
+        self.path = path
+        self.message = message
+        self.touches = touches ?? [path]
+    }
 }
 
 /// The changes between two SDL documents, compared definition by definition
@@ -101,7 +112,9 @@ public enum SchemaDiff {
 
     static func compare(_ type: String, _ old: Definition, _ new: Definition) -> [SchemaChange] {
         var out: [SchemaChange] = []
-        func add(_ level: SchemaChange.Level, _ path: String, _ message: String) { out.append(SchemaChange(level: level, path: path, message: message)) }
+        func add(_ level: SchemaChange.Level, _ path: String, _ message: String, touching owner: String? = nil) {
+            out.append(SchemaChange(level: level, path: path, message: message, touches: owner.map { [path, $0] }))
+        }
         // Fields of objects and interfaces (output positions).
         let newFields = Dictionary(new.fields.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let oldFields = Set(old.fields.map(\.name))
@@ -114,23 +127,23 @@ public enum SchemaDiff {
                 add(safe ? .safe : .breaking, path, "field \(path) changed type from \(f.type) to \(n.type)")
             }
             if !f.deprecated && n.deprecated { add(.safe, path, "field \(path) is now deprecated") }
-            out += compareInputs(f.args, n.args, noun: "argument") { "\(path)(\($0):)" }
+            out += compareInputs(f.args, n.args, noun: "argument", owner: path) { "\(path)(\($0):)" }
         }
         for f in new.fields where !oldFields.contains(f.name) { add(.safe, "\(type).\(f.name)", "field \(type).\(f.name) was added") }
         // Input object fields: input positions, as arguments are.
-        out += compareInputs(old.inputFields, new.inputFields, noun: "input field") { "\(type).\($0)" }
+        out += compareInputs(old.inputFields, new.inputFields, noun: "input field", owner: type) { "\(type).\($0)" }
         // Enum values, union members, implemented interfaces.
         let oldMembers = Set(old.members), newMembers = Set(new.members)
         for m in old.members where !newMembers.contains(m) {
             switch old.kindName {
-            case "enum": add(.breaking, "\(type).\(m)", "enum value \(type).\(m) was removed")
+            case "enum": add(.breaking, "\(type).\(m)", "enum value \(type).\(m) was removed", touching: type)
             case "union": add(.breaking, type, "\(m) was removed from union \(type)")
             default: add(.breaking, type, "\(type) no longer implements \(m)")
             }
         }
         for m in new.members where !oldMembers.contains(m) {
             switch new.kindName {
-            case "enum": add(.dangerous, "\(type).\(m)", "enum value \(type).\(m) was added")
+            case "enum": add(.dangerous, "\(type).\(m)", "enum value \(type).\(m) was added", touching: type)
             case "union": add(.dangerous, type, "\(m) was added to union \(type)")
             default: add(.dangerous, type, "\(type) now implements \(m)")
             }
@@ -140,26 +153,28 @@ public enum SchemaDiff {
 
     /// Arguments and input fields (input positions): removed, retyped (a non-null
     /// type may become nullable: less is demanded), default changed, added.
-    static func compareInputs(_ old: [Argument], _ new: [Argument], noun: String, path: (String) -> String) -> [SchemaChange] {
+    /// `owner` is the field of the arguments, or the input type of the input fields.
+    static func compareInputs(_ old: [Argument], _ new: [Argument], noun: String, owner: String, path: (String) -> String) -> [SchemaChange] {
         var out: [SchemaChange] = []
+        func add(_ level: SchemaChange.Level, _ p: String, _ message: String) {
+            out.append(SchemaChange(level: level, path: p, message: message, touches: [p, owner]))
+        }
         let newByName = Dictionary(new.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let oldNames = Set(old.map(\.name))
         for a in old {
             let p = path(a.name)
-            guard let n = newByName[a.name] else { out.append(SchemaChange(level: .breaking, path: p, message: "\(noun) \(p) was removed")); continue }
+            guard let n = newByName[a.name] else { add(.breaking, p, "\(noun) \(p) was removed"); continue }
             if a.type != n.type {
                 let safe = a.type == n.type + "!"
-                out.append(SchemaChange(level: safe ? .safe : .breaking, path: p, message: "\(noun) \(p) changed type from \(a.type) to \(n.type)"))
+                add(safe ? .safe : .breaking, p, "\(noun) \(p) changed type from \(a.type) to \(n.type)")
             }
             if a.defaultValue != n.defaultValue {
-                out.append(SchemaChange(level: .dangerous, path: p,
-                                        message: "\(noun) \(p) default changed from \(a.defaultValue ?? "none") to \(n.defaultValue ?? "none")"))
+                add(.dangerous, p, "\(noun) \(p) default changed from \(a.defaultValue ?? "none") to \(n.defaultValue ?? "none")")
             }
         }
         for a in new where !oldNames.contains(a.name) {
             let p = path(a.name)
-            out.append(SchemaChange(level: a.required ? .breaking : .dangerous, path: p,
-                                    message: (a.required ? "required" : "optional") + " \(noun) \(p) was added"))
+            add(a.required ? .breaking : .dangerous, p, (a.required ? "required" : "optional") + " \(noun) \(p) was added")
         }
         return out
     }
@@ -225,19 +240,8 @@ public enum SchemaUsage {
         return used.withLock { $0 }
     }
 
-    /// The changes that touch what the collection uses: a change to a type, field,
-    /// argument, input field or enum value the operations use, or to a type they use.
+    /// The changes that touch what the collection uses (`SchemaChange.touches`).
     public static func narrow(_ changes: [SchemaChange], to used: Set<String>) -> [SchemaChange] {
-        changes.filter { c in
-            if used.contains(c.path) { return true }
-            // `Type.field(arg:)` touches the field; `Type.member` touches its type for
-            // enum and input changes (an added enum value or required input field).
-            let type = String(c.path.prefix { $0 != "." && $0 != "(" })
-            if c.path.contains("("), used.contains(String(c.path.prefix { $0 != "(" })) { return true }
-            if c.message.hasPrefix("enum value") || c.message.contains("input field") || c.message.contains("union") {
-                return used.contains(type)
-            }
-            return false
-        }
+        changes.filter { $0.touches.contains(where: used.contains) }
     }
 }

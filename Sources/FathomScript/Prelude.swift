@@ -527,15 +527,13 @@ enum Prelude {
   // would change the global object's shape each time, which defeats the engine's
   // caches. A script may assign over one; that lasts for its request.
   var overrides = {};
-  var legacyCache = {};
   function legacyGlobal(name, compute) {
+    var value = cached('global:' + name, compute);
     Object.defineProperty(global, name, {
       configurable: true, enumerable: false,
       get: function () {
         if (Object.prototype.hasOwnProperty.call(overrides, name)) return overrides[name];
-        if (!state) return undefined;
-        if (Object.prototype.hasOwnProperty.call(legacyCache, name)) return legacyCache[name];
-        return (legacyCache[name] = compute());
+        return state ? value() : undefined;
       },
       set: function (value) { overrides[name] = value; }
     });
@@ -635,7 +633,6 @@ enum Prelude {
       state = { ctx: ctx, cache: {}, dirty: {}, tests: [], legacyTests: {}, asyncPending: 0, pendingRequests: [], waiting: {}, requestSeq: 0, nextRequestSet: false, nextRequest: undefined, skipRequest: false, script: null };
       timers = [];
       overrides = {};
-      legacyCache = {};
       state.pm = Object.create(pmMembers);
       for (var i = 0; i < job.scripts.length; i++) {
         var s = job.scripts[i];
@@ -723,7 +720,6 @@ enum Prelude {
       var text = JSON.stringify(out, function (k, v) { return v === undefined ? null : v; });
       state = null;
       overrides = {};
-      legacyCache = {};
       return text;
     }
   };

@@ -138,7 +138,11 @@ public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
     }
     /// By file and text: requests that share a script (a collection's or folder's,
     /// or the same test pasted into many requests) share its compiled code.
-    private var compiledScripts: [String: Compiled] = [:]
+    private var compiledScripts: [ScriptKey: Compiled] = [:]
+    private struct ScriptKey: Hashable {
+        var file: String
+        var source: String
+    }
 
     /// Compiles a script once, as a function in `__fathom.compiled`, so its
     /// declarations stay its own and later requests reuse the compiled code. The
@@ -146,7 +150,7 @@ public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
     /// own (columns on line 1 are corrected for the wrapper's width). Returns what
     /// the sandbox needs to run it.
     private func compiled(_ script: ScriptSpec) -> JSON {
-        let key = script.location.file + "\u{0}" + script.source
+        let key = ScriptKey(file: script.location.file, source: script.source)
         let entry: Compiled
         if let known = compiledScripts[key] {
             entry = known

@@ -36,13 +36,10 @@ struct CheckCommand: ParsableCommand {
             printError(error.description)
             throw ExitCode(2)
         }
-        guard let data = FileManager.default.contents(atPath: schema) else {
-            printError("\(schema): error: cannot read the schema file; give --schema a GraphQL SDL file")
-            throw ExitCode(2)
-        }
+        let sdl = try Inputs.schemaText(schema)
         let check: SchemaCheck
         do {
-            check = try SchemaCheck(sdl: String(decoding: data, as: UTF8.self), file: schema)
+            check = try SchemaCheck(sdl: sdl, file: schema)
         } catch {
             printError(error.description)
             throw ExitCode(2)

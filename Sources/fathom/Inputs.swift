@@ -1,3 +1,4 @@
+import ArgumentParser
 import FathomCore
 import FathomPostman
 import Foundation
@@ -7,6 +8,15 @@ import Foundation
 /// environment or globals file by `FathomPostman`. A file of the wrong kind is
 /// refused with what it looks like and where it should go.
 enum Inputs {
+    /// The text of a GraphQL SDL file, or a message and exit status 2.
+    static func schemaText(_ path: String) throws(ExitCode) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            printError("\(path): error: cannot read the schema file; give a GraphQL SDL file")
+            throw ExitCode(2)
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     static func loadCollection(_ path: String, workingDirectory: String) throws(LoadError) -> CollectionSpec {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {

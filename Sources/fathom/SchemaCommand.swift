@@ -32,18 +32,11 @@ struct SchemaDiffCommand: ParsableCommand {
     var collection: String?
 
     func run() throws {
-        func read(_ path: String) throws -> String {
-            guard let d = FileManager.default.contents(atPath: path) else {
-                printError("\(path): error: cannot read the schema file")
-                throw ExitCode(2)
-            }
-            return String(decoding: d, as: UTF8.self)
-        }
         var changes: [SchemaChange]
         var narrowed: Int?
         do {
-            let oldText = try read(old)
-            changes = try SchemaDiff.diff(old: oldText, oldFile: old, new: try read(new), newFile: new)
+            let oldText = try Inputs.schemaText(old)
+            changes = try SchemaDiff.diff(old: oldText, oldFile: old, new: try Inputs.schemaText(new), newFile: new)
             if let collection {
                 let spec: CollectionSpec
                 do {
