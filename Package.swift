@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "FathomCryptoTests", dependencies: ["FathomCrypto", "FathomCore"]),
         .testTarget(name: "FathomScriptTests", dependencies: ["FathomScript", "FathomCore", "FathomCrypto"]),
         .testTarget(name: "FathomPostmanTests", dependencies: ["FathomPostman", "FathomCore"]),
-        .testTarget(name: "FathomGraphQLTests", dependencies: ["FathomGraphQL", "FathomCore"]),
+        .testTarget(name: "FathomGraphQLTests", dependencies: ["FathomGraphQL", "FathomCore", .product(name: "GraphQL", package: "GraphQL")]),
         .testTarget(name: "FathomCurlTests", dependencies: ["FathomCurl", "FathomCore", "FathomMock"]),
         .testTarget(name: "FathomReportsTests", dependencies: ["FathomReports", "FathomXML", "FathomCore"]),
         .testTarget(name: "FathomMockTests", dependencies: [

@@ -5,7 +5,7 @@ import FathomReports
 import Foundation
 
 /// `fathom check`: the collection's GraphQL operations against a schema, before anything is sent.
-struct CheckCommand: ParsableCommand {
+struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate every GraphQL operation of a collection against a schema (exit 0 clean, 1 errors found, 2 bad input)."
@@ -14,8 +14,14 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "A collection directory, a request file, or a Postman collection file.")
     var collection: String
 
-    @Option(name: .long, help: "The schema as GraphQL SDL (for example one saved by an instance's introspection).")
-    var schema: String
+    @Option(name: .long, help: "The schema as GraphQL SDL (for example one saved by fathom schema pull).")
+    var schema: String?
+
+    @Flag(name: .long, help: "Ask the collection's instance for its schema (the standard introspection query, with the collection's auth).")
+    var introspect = false
+
+    @OptionGroup(title: "Instance and variables (with --introspect)")
+    var instance: InstanceOptions
 
     @Option(name: [.short, .customLong("reporter")], help: "console, junit and/or json, comma-separated (default console).")
     var reporter: String = "console"
@@ -23,26 +29,32 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong("reports-dir"), help: "Where the JUnit and JSON reports go (default reports).")
     var reportsDir: String = "reports"
 
-    func run() throws {
+    func validate() throws {
+        if (schema == nil) == !introspect {
+            throw ValidationError(introspect ? "give --schema FILE or --introspect, not both" : "give the schema: --schema FILE.graphql, or --introspect to ask the collection's instance")
+        }
+    }
+
+    func run() async throws {
         let names = reporter.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for n in names where !["console", "junit", "json"].contains(n) {
             printError("fathom check: unknown reporter '\(n)'; use console, junit and/or json")
             throw ExitCode(2)
         }
-        let spec: CollectionSpec
-        do {
-            spec = try Inputs.loadCollection(collection, workingDirectory: FileManager.default.currentDirectoryPath)
-        } catch {
-            printError(error.description)
-            throw ExitCode(2)
-        }
-        let sdl = try Inputs.schemaText(schema)
+        let spec = try instance.loadCollection(collection)
         let check: SchemaCheck
-        do {
-            check = try SchemaCheck(sdl: sdl, file: schema)
-        } catch {
-            printError(error.description)
-            throw ExitCode(2)
+        let schemaName: String
+        if let schema {
+            schemaName = schema
+            do {
+                check = try SchemaCheck(sdl: try Inputs.schemaText(schema), file: schema)
+            } catch let error as SchemaError {
+                printError(error.description)
+                throw ExitCode(2)
+            }
+        } else {
+            let pulled = try await InstanceSchema.introspect(spec, options: instance)
+            (check, schemaName) = (pulled.schema, pulled.url)
         }
         let results = CollectionCheck.run(spec, schema: check)
         let errors = results.reduce(0) { $0 + $1.errors }
@@ -50,7 +62,7 @@ struct CheckCommand: ParsableCommand {
         if names.contains("console") {
             for r in results { for f in r.findings { print(f.description) } }
             let notes = results.reduce(0) { $0 + $1.notes }
-            print("\(results.count) operation(s) checked against \(schema): \(errors) error(s), \(warnings) warning(s)"
+            print("\(results.count) operation(s) checked against \(schemaName): \(errors) error(s), \(warnings) warning(s)"
                 + (notes > 0 ? ", \(notes) note(s) in requests that allow GraphQL errors" : ""))
         }
         let stem = reportsDir + "/" + ReportSet.fileSlug(spec.name)
@@ -61,10 +73,10 @@ struct CheckCommand: ParsableCommand {
                                          errors: r.findings.filter { $0.severity == .error }.map(\.description),
                                          others: r.findings.filter { $0.severity != .error }.map(\.description))
                 }
-                try writeReport(try CheckJUnit.render(collection: spec.name, schema: schema, operations: operations), to: stem + ".check.junit.xml")
+                try writeReport(try CheckJUnit.render(collection: spec.name, schema: schemaName, operations: operations), to: stem + ".check.junit.xml")
             }
             if names.contains("json") {
-                try writeReport(CheckReport.json(results, collection: spec.name, schema: schema).serialized(pretty: true) + "\n", to: stem + ".check.json")
+                try writeReport(CheckReport.json(results, collection: spec.name, schema: schemaName).serialized(pretty: true) + "\n", to: stem + ".check.json")
             }
         } catch {
             printError("fathom check: cannot write the reports in \(reportsDir): \(error)")

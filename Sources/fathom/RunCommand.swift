@@ -25,29 +25,14 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "A collection directory (with collection.json), a request .json file, or a Postman collection (v2.0/v2.1).")
     var collection: String
 
-    @Option(name: [.customShort("e"), .customLong("env"), .customLong("environment")], help: "Environment: NAME for <collection>/environments/NAME.json, or a path (Fathom or Postman format).")
-    var env: String?
-
-    @Option(name: [.customShort("g"), .customLong("globals")], help: "Globals file (Postman globals, its legacy array form, or a flat JSON object): the lowest variable scope.")
-    var globals: String?
+    @OptionGroup(title: "Instance and variables")
+    var instance: InstanceOptions
 
     @Option(name: [.customShort("d"), .customLong("data"), .customLong("iteration-data")], help: "Iteration data: a JSON array of objects or a CSV file; the collection runs once per row.")
     var data: String?
 
     @Option(name: [.customShort("n"), .customLong("iterations"), .customLong("iteration-count")], help: "Run the collection this many times (default: once per data row, or once).")
     var iterations: Int?
-
-    @Option(name: .customLong("var"), help: ArgumentHelp("Set a variable (repeatable). Numbers and true/false keep their JSON type; anything else is text.", valueName: "name=value"))
-    var vars: [String] = []
-
-    @Option(name: .customLong("secret"), help: ArgumentHelp("Set a secret variable, redacted in all output (repeatable).", valueName: "name=value"))
-    var secrets: [String] = []
-
-    @Option(name: .customLong("env-var"), help: ArgumentHelp("Set a variable in the environment scope (repeatable; Newman's flag).", valueName: "name=value"))
-    var envVars: [String] = []
-
-    @Option(name: .customLong("global-var"), help: ArgumentHelp("Set a variable in the globals scope (repeatable; Newman's flag).", valueName: "name=value"))
-    var globalVars: [String] = []
 
     @Option(name: .customLong("folder"), help: "Run only the requests in this folder (name or relative path; repeatable).")
     var folders: [String] = []
@@ -64,35 +49,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("delay-request"), help: ArgumentHelp("Wait this long between requests.", valueName: "ms"))
     var delayRequest: Int?
 
-    @Option(name: [.customLong("timeout"), .customLong("timeout-request")], help: ArgumentHelp("Time limit for each whole exchange, in milliseconds (overrides timeout_ms).", valueName: "ms"))
-    var timeout: Int?
-
     @Option(name: .customLong("timeout-script"), help: ArgumentHelp("Time limit for each script, in milliseconds (default 5000): an endless loop becomes an error and the run goes on.", valueName: "ms"))
     var timeoutScript: Int?
 
     @Flag(name: .customLong("no-scripts"), help: "Do not run pre-request and test scripts (each is reported as skipped).")
     var noScripts = false
-
-    @Flag(name: [.customShort("k"), .long], help: "Do not verify TLS certificates.")
-    var insecure = false
-
-    @Option(help: "PEM file of CA certificates to trust.")
-    var cacert: String?
-
-    @Option(help: "Client certificate (PEM) for mutual TLS.")
-    var cert: String?
-
-    @Option(help: "Private key (PEM) of the client certificate.")
-    var key: String?
-
-    @Option(name: .customLong("rewrite"), help: ArgumentHelp("Send requests for URLs starting with FROM to TO instead (repeatable), e.g. https://postman-echo.com=http://127.0.0.1:8484.", valueName: "FROM=TO"))
-    var rewrites: [String] = []
-
-    @Option(name: .customLong("connect-to"), help: ArgumentHelp("Connect to HOST2:PORT2 for requests to HOST:PORT, as curl's --connect-to (repeatable).", valueName: "HOST:PORT:HOST2:PORT2"))
-    var connectTo: [String] = []
-
-    @Option(name: .customLong("working-dir"), help: "Directory that relative file paths of a Postman collection (form-data files, binary bodies) start from (default: the current directory).")
-    var workingDir: String?
 
     @Option(name: .customLong("export-environment"), help: "Write the environment's final values here (Postman format) after the run.")
     var exportEnvironment: String?
@@ -127,35 +88,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("x"), .customLong("suppress-exit-code")], help: "Exit 0 even when requests fail (input errors still exit 2).")
     var suppressExitCode = false
 
-    @Flag(help: "Start the embedded instance on a free loopback port and bind {{instance}} and {{token}} to it.")
-    var mock = false
-
     func validate() throws {
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
-        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be a positive number of milliseconds") }
         if let t = timeoutScript, t <= 0 { throw ValidationError("--timeout-script must be a positive number of milliseconds") }
         if let d = delayRequest, d < 0 { throw ValidationError("--delay-request must be 0 or more milliseconds") }
         if let n = iterations, n < 1 { throw ValidationError("--iterations (-n) must be at least 1, not \(n)") }
-        if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together") }
         if let message = ReportSet.validate(reporterNames) { throw ValidationError(message) }
-        for v in vars + secrets + envVars + globalVars where VariableAssignment.parse(v) == nil {
-            throw ValidationError("'\(v)' must be given as name=value")
-        }
-        for r in rewrites where URLRewrite.parse(r) == nil {
-            throw ValidationError("--rewrite '\(r)' must be FROM=TO, e.g. https://api.example.com=http://127.0.0.1:8484")
-        }
-        for c in connectTo where c.split(separator: ":", omittingEmptySubsequences: false).count < 4 {
-            throw ValidationError("--connect-to '\(c)' must be HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT (parts may be empty), as curl takes it")
-        }
-        for path in [cacert, cert, key].compactMap({ $0 }) where !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("file not found: \(path)")
-        }
-        if let workingDir {
-            var isDir: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: workingDir, isDirectory: &isDir) || !isDir.boolValue {
-                throw ValidationError("--working-dir '\(workingDir)' is not a directory")
-            }
-        }
         if let fixedTime, Self.parseTime(fixedTime) == nil {
             throw ValidationError("--fixed-time '\(fixedTime)' must be a Unix time in seconds or an ISO 8601 date-time such as 2026-01-01T00:00:00Z")
         }
@@ -173,43 +111,16 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let cwd = FileManager.default.currentDirectoryPath
-        let spec: CollectionSpec
-        do {
-            spec = try Inputs.loadCollection(collection, workingDirectory: workingDir ?? cwd)
-        } catch {
-            printError(error.description)
-            printError("fathom: \(error.diagnostics.count) error(s) in the collection; nothing was sent")
-            throw ExitCode(2)
-        }
-
-        var config = RunConfiguration()
-        do {
-            if let env { config.environment = try Inputs.loadEnvironment(env, collectionRoot: spec.format == .fathom ? spec.rootPath : nil) }
-            if let globals { config.globals = try Inputs.loadGlobals(globals) }
-            if let data { config.iterationData = try Inputs.loadData(data) }
-        } catch {
-            printError(error.description)
-            printError("fathom: the environment, globals or data file is invalid; nothing was sent")
-            throw ExitCode(2)
-        }
-        for v in envVars {
-            let (n, value) = VariableAssignment.parse(v)!
-            if config.environment == nil { config.environment = EnvironmentValues(name: "environment") }
-            config.environment!.variables[n] = value
-        }
-        for v in globalVars {
-            let (n, value) = VariableAssignment.parse(v)!
-            if config.globals == nil { config.globals = EnvironmentValues(name: "globals") }
-            config.globals!.variables[n] = value
-        }
-        for v in vars {
-            let (n, value) = VariableAssignment.parse(v)!
-            config.variables[n] = value
-        }
-        for s in secrets {
-            let (n, value) = VariableAssignment.parse(s)!
-            config.secretVariables[n] = value
+        let spec = try instance.loadCollection(collection)
+        var config = try instance.configuration(for: spec)
+        if let data {
+            do {
+                config.iterationData = try Inputs.loadData(data)
+            } catch {
+                printError(error.description)
+                printError("fathom: the data file is invalid; nothing was sent")
+                throw ExitCode(2)
+            }
         }
         config.iterationCount = iterations
         config.folders = folders
@@ -217,38 +128,13 @@ struct RunCommand: AsyncParsableCommand {
         config.excludeTags = excludeTags
         config.bail = bail
         config.delayBetweenRequestsMs = delayRequest ?? 0
-        config.timeoutMs = timeout
         config.scriptTimeoutMs = timeoutScript
-        config.insecure = insecure
-        config.caCertPath = cacert
-        config.clientCertPath = cert
-        config.clientKeyPath = key
-        config.rewrites = rewrites.compactMap(URLRewrite.parse)
-        config.connectTo = connectTo
         config.includeBodies = verbose || reporterNames.contains("json")
         config.hashing = LibCrypto()
         if seed != nil || fixedTime != nil {
             config.dynamicValues = DynamicValues(seed: seed, fixedTime: fixedTime.flatMap(Self.parseTime))
         }
-
-        // The embedded instance, when asked for: bound below --var so the user can still override.
-        var server: MockServer?
-        if mock && !dryRun {
-            let s = MockServer(configuration: MockConfiguration(host: "127.0.0.1", port: 0))
-            do {
-                _ = try await s.start()
-            } catch {
-                printError("fathom: cannot start the embedded instance: \(error)")
-                throw ExitCode(2)
-            }
-            server = s
-        }
-        if mock {
-            if config.variables["instance"] == nil { config.variables["instance"] = .string(server?.baseURL ?? "http://127.0.0.1:8484") }
-            if config.variables["token"] == nil && config.secretVariables["token"] == nil {
-                config.secretVariables["token"] = .string(MockConfiguration().token)
-            }
-        }
+        let server = try await instance.startMock(binding: &config, start: !dryRun)
 
         if !folders.isEmpty || !tags.isEmpty || !excludeTags.isEmpty, RequestSelection.select(spec, config).isEmpty {
             await server?.stop()

@@ -1,15 +1,57 @@
 import ArgumentParser
 import FathomCore
 import FathomGraphQL
+import FathomReports
 import Foundation
 
 /// `fathom schema`: work with an instance's GraphQL schema.
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
-        abstract: "Compare GraphQL schemas.",
-        subcommands: [SchemaDiffCommand.self]
+        abstract: "Save an instance's GraphQL schema, and compare schemas.",
+        subcommands: [SchemaPullCommand.self, SchemaDiffCommand.self]
     )
+}
+
+/// `fathom schema pull COLLECTION --out FILE`: the instance's schema as SDL, read with
+/// the standard introspection query where the collection sends GraphQL, with its auth.
+struct SchemaPullCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull",
+        abstract: "Save the schema of a collection's instance as GraphQL SDL (introspection, with the collection's auth).",
+        discussion: """
+            Exit status: 0 saved; 2 bad input (the collection names no GraphQL endpoint, the answer is \
+            not an introspection result, the file cannot be written); 3 the request could not be completed.
+            """
+    )
+
+    @Argument(help: "The collection whose instance, auth and variables are used (a directory, request file or Postman collection).")
+    var collection: String
+
+    @Option(name: .shortAndLong, help: "Write the SDL to this file (standard output when not given). An existing file is replaced only once the new schema is complete.")
+    var out: String?
+
+    @OptionGroup(title: "Instance and variables")
+    var instance: InstanceOptions
+
+    func run() async throws {
+        let spec = try instance.loadCollection(collection)
+        let pulled = try await InstanceSchema.introspect(spec, options: instance)
+        guard let out else {
+            writeStandardOutput(pulled.sdl)
+            return
+        }
+        do {
+            try writeReport(pulled.sdl, to: out)
+        } catch {
+            printError("fathom schema pull: cannot write \(out): \(error.reason)")
+            throw ExitCode(2)
+        }
+        let types = pulled.sdl.split(separator: "\n").filter { line in
+            ["type ", "input ", "enum ", "interface ", "union ", "scalar "].contains { line.hasPrefix($0) }
+        }.count
+        printError("fathom: saved the schema of \(pulled.url) to \(out) (\(types) types)")
+    }
 }
 
 /// `fathom schema diff OLD NEW`: what changed, classified as breaking, dangerous or safe.
