@@ -64,6 +64,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("export-secrets"), help: "Write secret values in clear in --export-environment/--export-globals (they are *** otherwise).")
     var exportSecrets = false
 
+    @Option(name: .customLong("record-baseline"), help: ArgumentHelp("Record every response (status, Content-Type and chosen headers, JSON body with keys sorted) into this directory, to compare later runs with.", valueName: "dir"))
+    var recordBaseline: String?
+
+    @Option(name: .customLong("compare-baseline"), help: ArgumentHelp("Compare every response with the one recorded in this directory: each difference is a failing assertion with its JSONPath and both values.", valueName: "dir"))
+    var compareBaseline: String?
+
     @Flag(name: .customLong("dry-run"), help: "Print each resolved request as an equivalent curl command line (secrets as ***) and send nothing.")
     var dryRun = false
 
@@ -94,6 +100,12 @@ struct RunCommand: AsyncParsableCommand {
         if let d = delayRequest, d < 0 { throw ValidationError("--delay-request must be 0 or more milliseconds") }
         if let n = iterations, n < 1 { throw ValidationError("--iterations (-n) must be at least 1, not \(n)") }
         if let message = ReportSet.validate(reporterNames) { throw ValidationError(message) }
+        if recordBaseline != nil && compareBaseline != nil {
+            throw ValidationError("--record-baseline and --compare-baseline cannot be used together; record once, then compare")
+        }
+        if dryRun && (recordBaseline != nil || compareBaseline != nil) {
+            throw ValidationError("--dry-run sends nothing, so there is no response to record or compare; drop --dry-run or the baseline option")
+        }
         if let fixedTime, Self.parseTime(fixedTime) == nil {
             throw ValidationError("--fixed-time '\(fixedTime)' must be a Unix time in seconds or an ISO 8601 date-time such as 2026-01-01T00:00:00Z")
         }
@@ -133,6 +145,14 @@ struct RunCommand: AsyncParsableCommand {
         config.hashing = LibCrypto()
         if seed != nil || fixedTime != nil {
             config.dynamicValues = DynamicValues(seed: seed, fixedTime: fixedTime.flatMap(Self.parseTime))
+        }
+        if let dir = recordBaseline ?? compareBaseline {
+            do {
+                config.baseline = try BaselineStore.open(dir, mode: recordBaseline != nil ? .record : .compare, collection: spec)
+            } catch {
+                printError(error.description)
+                throw ExitCode(2)
+            }
         }
         let server = try await instance.startMock(binding: &config, start: !dryRun)
 
@@ -179,6 +199,14 @@ struct RunCommand: AsyncParsableCommand {
         await server?.stop()
 
         var problems = reports.finish()
+        if let baseline = config.baseline, baseline.mode == .record {
+            do {
+                try baseline.finish(recordedAt: Date().timeIntervalSince1970)
+                if !quiet { printError("fathom: recorded \(baseline.recordedCount) response(s) as the baseline in \(baseline.directory)") }
+            } catch {
+                problems.append(error.description)
+            }
+        }
         problems += exportScopes(runner.scopes, config: config)
         for p in problems { printError("fathom: \(p)") }
         let status = suppressExitCode && summary.exitStatus != 130 ? 0 : summary.exitStatus

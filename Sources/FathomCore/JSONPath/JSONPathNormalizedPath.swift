@@ -112,3 +112,24 @@ extension JSONPath {
         return location.normalizedPath
     }
 }
+
+/// One step of a node's location: a member name or an array index.
+enum JSONPathLocation: Equatable {
+    case name(String)
+    case index(Int)
+}
+
+extension JSONPath {
+    /// The locations of the resulting nodes, each from the root down (for editing a
+    /// document at what a query selects, as baseline comparisons do).
+    func locations(in root: JSON) -> [[JSONPathLocation]] {
+        JPEvaluator<JPTrackedPath>.evaluate(query, root: root, current: root).map { node in
+            node.path.elements.map { e in
+                switch e {
+                case .name(let n): return .name(n)
+                case .index(let i): return .index(i)
+                }
+            }
+        }
+    }
+}

@@ -5,7 +5,7 @@ import Foundation
 public enum CollectionLoader {
     static let settingsKeys = [
         "fathom", "name", "description", "variables", "secrets", "auth", "headers",
-        "graphql_endpoint", "options", "order", "tags", "scripts",
+        "graphql_endpoint", "options", "order", "tags", "scripts", "baseline",
     ]
 
     /// Loads `path`: a directory with a collection.json, or one request file.
@@ -216,6 +216,7 @@ public enum CollectionLoader {
         }
         s.order = checker.stringArray(obj["order"], at: "/order", field: "order")
         if let t = checker.stringArray(obj["tags"], at: "/tags", field: "tags") { s.tags = t }
+        s.baseline = BaselineRules.read(obj["baseline"], checker: &checker)
         return s
     }
 }

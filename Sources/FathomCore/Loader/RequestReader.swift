@@ -5,7 +5,7 @@ enum RequestReader {
     static let keys = [
         "name", "description", "tags", "method", "url", "query", "headers", "auth", "options",
         "json", "body", "content_type", "form", "multipart", "graphql", "body_file", "assert", "capture", "skip",
-        "examples", "scripts",
+        "examples", "scripts", "baseline",
     ]
     static let bodyKeys = ["json", "body", "form", "multipart", "graphql", "body_file"]
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT"]
@@ -58,6 +58,7 @@ enum RequestReader {
             }
         }
         r.scripts = ScriptReader.read(o["scripts"], owner: "request \"\(id)\"", checker: &checker)
+        r.baseline = BaselineRules.read(o["baseline"], checker: &checker)
         switch o["examples"] {
         case nil: break
         case .some(.array(let items)): r.examples = items

@@ -194,6 +194,8 @@ public struct Settings: Sendable {
     public var tags: [String] = []
     /// Pre-request and test scripts that run for every request below.
     public var scripts: [ScriptSpec] = []
+    /// What baseline comparisons ignore or compare unordered below this level.
+    public var baseline: BaselineRules?
     public init() {}
 }
 
@@ -406,6 +408,8 @@ public struct RequestSpec: Sendable {
     public var examples: [JSON] = []
     /// Skipped with this reason ("" when `skip: true`).
     public var skip: String?
+    /// The request's own baseline rules (added to its folders' and the collection's).
+    public var baseline: BaselineRules?
 
     public init(id: String, name: String, source: SourceRef, baseDirectory: String? = nil) {
         self.id = id

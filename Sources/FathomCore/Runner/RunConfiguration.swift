@@ -40,6 +40,8 @@ public struct RunConfiguration: Sendable {
     public var dynamicValues = DynamicValues.system
     /// Digests for request signing (OAuth 1.0a, Hawk); nil makes those requests errors.
     public var hashing: (any Hashing)?
+    /// Records each response as the baseline, or compares each with it.
+    public var baseline: BaselineStore?
     /// Checked between requests; set by a signal handler to stop the run.
     public var cancellation = CancellationFlag()
 

@@ -171,6 +171,14 @@ public final class Runner {
                 // Captures first, so the request's own test scripts see them.
                 for (k, v) in outcome.checks.captures.members { scopes.local[k] = v }
                 for secret in outcome.checks.secretCaptures { redactor.add(secret) }
+                if let baseline = configuration.baseline, let response = outcome.response {
+                    let rules = s.folders.reduce(BaselineRules()) { $0.adding($1.settings.baseline) }.adding(s.request.baseline)
+                    let key = BaselineStore.key(requestID: s.request.id, iteration: info.iteration, iterations: info.iterations)
+                    let redactor = self.redactor
+                    let checks = baseline.handle(key: key, requestName: info.qualifiedName, response: response, rules: rules) { redactor.redact($0) }
+                    outcome.checks.assertions += checks
+                    if outcome.status == .passed, checks.contains(where: { !$0.passed }) { outcome.status = .failed }
+                }
                 // Test scripts, once, on the response that is kept.
                 if let runner = scriptRunner, let response = outcome.response {
                     let scripts = ScriptSteps.scripts(.test, for: s)
