@@ -137,7 +137,7 @@ public enum PredicateEvaluator {
 
     static func contains(_ a: JSON, _ needle: JSON) -> Bool? {
         switch a {
-        case .string(let s): return s.contains(needle.interpolationText)
+        case .string(let s): return s.containsText(needle.interpolationText)
         case .array(let items): return items.contains(needle)
         case .object(let o):
             guard case .string(let k) = needle else { return false }

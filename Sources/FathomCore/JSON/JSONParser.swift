@@ -19,16 +19,48 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// Where each member key and each value of a parsed document starts, keyed by
 /// the JSON Pointer of the value (RFC 6901, e.g. `/assert/0/equal`).
 ///
-/// Only collection files are parsed with a source map; response bodies take the
-/// fast path without one.
+/// Response bodies take the fast path without one. Collection files get a *lazy*
+/// map (`JSONSourceMap(file:)`): positions are needed only for messages, so the
+/// file is read and parsed with positions again the first time one is asked for,
+/// and a valid collection of 100,000 files neither pays for the maps nor keeps any
+/// file's text.
 public struct JSONSourceMap: Sendable {
-    public var values: [String: SourcePosition] = [:]
-    public var keys: [String: SourcePosition] = [:]
-    public init() {}
+    final class Table: Sendable {
+        let file: String?
+        let built: Locked<(values: [String: SourcePosition], keys: [String: SourcePosition])?>
+        init(file: String?, values: [String: SourcePosition], keys: [String: SourcePosition], built: Bool) {
+            self.file = file
+            self.built = Locked(built ? (values, keys) : nil)
+        }
+
+        var maps: (values: [String: SourcePosition], keys: [String: SourcePosition]) {
+            built.withLock { state in
+                if let state { return state }
+                let made = file.flatMap(JSONSourceMap.readMaps(file:)) ?? ([:], [:])
+                state = made
+                return made
+            }
+        }
+    }
+
+    let table: Table
+
+    public init() { table = Table(file: nil, values: [:], keys: [:], built: true) }
+
+    init(values: [String: SourcePosition], keys: [String: SourcePosition]) {
+        table = Table(file: nil, values: values, keys: keys, built: true)
+    }
+
+    /// The map of a file that parsed, built from the file when first used.
+    public init(file: String) { table = Table(file: file, values: [:], keys: [:], built: false) }
+
+    public var values: [String: SourcePosition] { table.maps.values }
+    public var keys: [String: SourcePosition] { table.maps.keys }
 
     /// The best position for a pointer: the key if it is a member, else the value,
     /// else the nearest ancestor's.
     public func position(for pointer: String) -> SourcePosition? {
+        let (values, keys) = table.maps
         var p = pointer
         while true {
             if let k = keys[p] { return k }
@@ -39,7 +71,7 @@ public struct JSONSourceMap: Sendable {
     }
 
     public func valuePosition(for pointer: String) -> SourcePosition? {
-        values[pointer] ?? position(for: pointer)
+        table.maps.values[pointer] ?? position(for: pointer)
     }
 }
 
@@ -95,7 +127,7 @@ public struct JSONParser {
         return try array.withUnsafeBufferPointer { buf throws(JSONParseError) in
             var p = Impl(buf: buf, options: options, recordPositions: true)
             let v = try p.parseDocument()
-            return (v, p.map)
+            return (v, JSONSourceMap(values: p.values, keys: p.keys))
         }
     }
 
@@ -105,7 +137,8 @@ public struct JSONParser {
         let recordPositions: Bool
         var i = 0
         var depth = 0
-        var map = JSONSourceMap()
+        var values: [String: SourcePosition] = [:]
+        var keys: [String: SourcePosition] = [:]
         var pointer: [String] = []
 
         init(buf: UnsafeBufferPointer<UInt8>, options: Options, recordPositions: Bool) {
@@ -171,7 +204,7 @@ public struct JSONParser {
         }
 
         mutating func parseValue() throws(JSONParseError) -> JSON {
-            if recordPositions { map.values[currentPointer] = position(at: i) }
+            if recordPositions { values[currentPointer] = position(at: i) }
             guard i < buf.count else { throw fail("unexpected end of input; expected a value") }
             switch buf[i] {
             case UInt8(ascii: "{"): return try parseObject()
@@ -231,7 +264,7 @@ public struct JSONParser {
                 skipWhitespace()
                 if recordPositions {
                     pointer.append(jsonPointerEscape(key))
-                    map.keys[currentPointer] = position(at: keyStart)
+                    keys[currentPointer] = position(at: keyStart)
                 }
                 let value = try parseValue()
                 if recordPositions { pointer.removeLast() }

@@ -75,7 +75,7 @@ enum AssertionReader {
             guard need(operand.stringValue != nil, "a string") else { return nil }
         case .matches, .not_matches:
             guard need(operand.stringValue != nil, "a regular expression string") else { return nil }
-            if let re = operand.stringValue, !re.contains("{{") {
+            if let re = operand.stringValue, !re.hasTemplateMarker {
                 if let problem = RegexCache.shared.problem(re) {
                     checker.error(pointer, "invalid regular expression \"\(re)\": \(problem)", atValue: true)
                     return nil
@@ -83,7 +83,7 @@ enum AssertionReader {
             }
         case .type:
             guard need(operand.stringValue != nil, "a type name") else { return nil }
-            if let t = operand.stringValue, !typeNames.contains(t), !t.contains("{{") {
+            if let t = operand.stringValue, !typeNames.contains(t), !t.hasTemplateMarker {
                 var msg = "unknown type '\(t)'"
                 if let s = closestMatch(to: t, in: typeNames) { msg += " (did you mean '\(s)'?)" } else { msg += "; expected one of: " + typeNames.joined(separator: ", ") }
                 checker.error(pointer, msg, atValue: true)
@@ -91,7 +91,7 @@ enum AssertionReader {
             }
         case .format:
             guard need(operand.stringValue != nil, "a format name") else { return nil }
-            if let f = operand.stringValue, !formatNames.contains(f), !f.contains("{{") {
+            if let f = operand.stringValue, !formatNames.contains(f), !f.hasTemplateMarker {
                 var msg = "unknown format '\(f)'"
                 if let s = closestMatch(to: f, in: formatNames) { msg += " (did you mean '\(s)'?)" } else { msg += "; expected one of: " + formatNames.joined(separator: ", ") }
                 checker.error(pointer, msg, atValue: true)
@@ -110,7 +110,7 @@ enum AssertionReader {
                 if po.isEmpty { checker.error(pointer, "'length' needs a number or a predicate object such as {\"gte\": 1}", atValue: true) }
                 return PredicateSpec(kind: .length, operand: operand, nested: nested)
             }
-            guard need(operand.intValue != nil || operand.stringValue?.contains("{{") == true, "a non-negative integer or a predicate object such as {\"gte\": 1}") else { return nil }
+            guard need(operand.intValue != nil || operand.stringValue?.hasTemplateMarker == true, "a non-negative integer or a predicate object such as {\"gte\": 1}") else { return nil }
         case .equals, .not_equals, .contains, .not_contains:
             break
         }
@@ -118,7 +118,7 @@ enum AssertionReader {
     }
 
     static func checkJSONPath(_ text: String, at pointer: String, checker: inout FileChecker) {
-        guard !text.contains("{{") else { return }
+        guard !text.hasTemplateMarker else { return }
         do {
             _ = try JSONPathCache.shared.compile(text)
         } catch {
@@ -159,7 +159,7 @@ enum AssertionReader {
         case "cookie": selector = .cookie(sel)
         case "xpath": selector = .xpath(sel)
         default:
-            if !sel.contains("{{") {
+            if !sel.hasTemplateMarker {
                 if let problem = RegexCache.shared.problem(sel) {
                     checker.error(pointer + "/regex", "invalid regular expression \"\(sel)\": \(problem)", atValue: true)
                     return nil

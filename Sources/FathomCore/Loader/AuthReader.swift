@@ -41,7 +41,7 @@ enum AuthReader {
                 "version", "realm", "callback", "verifier", "add_to",
             ], bools: ["include_empty"], required: ["consumer_key"], checker: &checker) else { return nil }
             let method = f.strings["signature_method"] ?? "HMAC-SHA1"
-            if !OAuth1Signer.methods.contains(method.uppercased()) && !method.contains("{{") {
+            if !OAuth1Signer.methods.contains(method.uppercased()) && !method.hasTemplateMarker {
                 checker.error(p + "/signature_method", "oauth1 'signature_method' must be one of \(OAuth1Signer.methods.joined(separator: ", ")), not \"\(method)\"", atValue: true)
                 return nil
             }
@@ -63,7 +63,7 @@ enum AuthReader {
             guard let f = fields(body, at: p, kind: kind, strings: ["id", "key", "algorithm", "user", "ext", "app", "dlg", "nonce", "timestamp"],
                 bools: ["payload_hash"], required: ["id", "key"], checker: &checker) else { return nil }
             let algorithm = f.strings["algorithm"] ?? "sha256"
-            if !["sha1", "sha256"].contains(algorithm.lowercased()) && !algorithm.contains("{{") {
+            if !["sha1", "sha256"].contains(algorithm.lowercased()) && !algorithm.hasTemplateMarker {
                 checker.error(p + "/algorithm", "hawk 'algorithm' must be \"sha256\" or \"sha1\", not \"\(algorithm)\"", atValue: true)
                 return nil
             }

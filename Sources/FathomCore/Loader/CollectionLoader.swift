@@ -22,7 +22,10 @@ public enum CollectionLoader {
 
     // MARK: - Directory
 
-    static func loadDirectory(_ root: String) throws(LoadError) -> CollectionSpec {
+    static func loadDirectory(_ given: String) throws(LoadError) -> CollectionSpec {
+        // Paths below are joined with "/", so the root carries no trailing one.
+        var root = given
+        while root.count > 1, root.hasSuffix("/") { root.removeLast() }
         var diags: [Diagnostic] = []
         let collectionFile = (root as NSString).appendingPathComponent("collection.json")
         guard FileManager.default.fileExists(atPath: collectionFile) else {
@@ -73,37 +76,40 @@ public enum CollectionLoader {
             diags.append(Diagnostic(file: dir, position: nil, message: "cannot read the directory: \(error.localizedDescription)"))
             entries = []
         }
+        // One stat per entry: whether it is a folder is kept for the loop below.
+        var isFolder: [String: Bool] = [:]
         entries = entries.filter { entry in
             if entry.hasPrefix(".") { return false }
             if entry == "collection.json" || entry == "folder.json" { return false }
             if isRoot && (entry == "environments" || entry == "data") { return false }
-            let full = (dir as NSString).appendingPathComponent(entry)
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: full, isDirectory: &isDir)
+            FileManager.default.fileExists(atPath: dir + "/" + entry, isDirectory: &isDir)
+            isFolder[entry] = isDir.boolValue
             return isDir.boolValue || entry.hasSuffix(".json")
         }
         entries = naturalSorted(entries)
         if let order = settings.order {
-            let listed = order.filter { entries.contains($0) }
-            for missing in order where !entries.contains(missing) {
-                let file = (dir as NSString).appendingPathComponent(isRoot ? "collection.json" : "folder.json")
+            let present = Set(entries)
+            let listed = order.filter { present.contains($0) }
+            for missing in order where !present.contains(missing) {
+                let file = dir + "/" + (isRoot ? "collection.json" : "folder.json")
                 var msg = "'order' lists '\(missing)', which is not in this directory"
                 if let s = closestMatch(to: missing, in: entries) { msg += " (did you mean '\(s)'?)" }
                 diags.append(Diagnostic(file: file, position: nil, message: msg))
             }
-            entries = listed + entries.filter { !order.contains($0) }
+            let ordered = Set(order)
+            entries = listed + entries.filter { !ordered.contains($0) }
         }
         var children: [Node] = []
         for entry in entries {
-            let full = (dir as NSString).appendingPathComponent(entry)
+            let full = dir + "/" + entry
             let childID = id.isEmpty ? entry : id + "/" + entry
-            var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: full, isDirectory: &isDir)
-            if isDir.boolValue {
+            if isFolder[entry] == true {
                 var folderSettings = Settings()
                 var folderName = displayName(entry)
-                let folderFile = (full as NSString).appendingPathComponent("folder.json")
-                if FileManager.default.fileExists(atPath: folderFile), let (json, map) = parseFile(folderFile, into: &diags) {
+                let folderFile = full + "/folder.json"
+                let hasFolderFile = FileManager.default.fileExists(atPath: folderFile)
+                if hasFolderFile, let (json, map) = parseFile(folderFile, into: &diags) {
                     var checker = FileChecker(file: folderFile, map: map)
                     if let obj = checker.object(json, at: "", field: "folder.json") {
                         // "fathom" is known, but misplaced here: say why rather than "unknown key".
@@ -117,7 +123,7 @@ public enum CollectionLoader {
                     diags += checker.diagnostics
                 }
                 var folder = loadFolder(full, id: childID, name: folderName, settings: folderSettings, isRoot: false, ancestors: ancestors, diagnostics: &diags)
-                folder.source = SourceRef(file: FileManager.default.fileExists(atPath: folderFile) ? folderFile : full)
+                folder.source = SourceRef(file: hasFolderFile ? folderFile : full)
                 children.append(.folder(folder))
             } else if let (json, map) = parseFile(full, into: &diags) {
                 var checker = FileChecker(file: full, map: map)
@@ -180,7 +186,8 @@ public enum CollectionLoader {
             return nil
         }
         do {
-            return try JSONParser.parseWithSourceMap(bytes, options: .init(rejectDuplicateKeys: rejectDuplicateKeys))
+            // Positions only when a message needs one (see JSONSourceMap(file:)).
+            return (try JSONParser.parse(bytes, options: .init(rejectDuplicateKeys: rejectDuplicateKeys)), JSONSourceMap(file: path))
         } catch {
             diags.append(Diagnostic(file: path, position: error.position, message: "invalid JSON: \(error.message)"))
             return nil

@@ -22,12 +22,12 @@ enum RequestReader {
         if let t = checker.stringArray(o["tags"], at: "/tags", field: "tags") { r.tags = t }
         if let m = checker.string(o["method"], at: "/method", field: "method") {
             let upper = m.uppercased()
-            if !methods.contains(upper) && !m.contains("{{") {
+            if !methods.contains(upper) && !m.hasTemplateMarker {
                 var msg = "unknown HTTP method '\(m)'"
                 if let s = closestMatch(to: upper, in: methods) { msg += " (did you mean '\(s)'?)" }
                 checker.error("/method", msg, atValue: true)
             }
-            r.method = m.contains("{{") ? m : upper
+            r.method = m.hasTemplateMarker ? m : upper
         }
         r.url = checker.string(o["url"], at: "/url", field: "url")
         if let q = o["query"] { r.query = readQuery(q, checker: &checker) }
@@ -132,7 +132,7 @@ enum RequestReader {
             checker.error("/content_type", "'content_type' applies to a 'body' string or a 'body_file' only; for other bodies set a Content-Type header")
         }
         guard let kind = present.first, let value = o[kind] else { return nil }
-        let dir = (file as NSString).deletingLastPathComponent
+        let dir = RequestSpec.directory(of: file)
         switch kind {
         case "json":
             return .json(value)
@@ -143,7 +143,7 @@ enum RequestReader {
         case "body_file":
             guard let path = checker.string(value, at: "/body_file", field: "body_file") else { return nil }
             let full = path.hasPrefix("/") ? path : (dir as NSString).appendingPathComponent(path)
-            if !path.contains("{{") && !FileManager.default.fileExists(atPath: full) {
+            if !path.hasTemplateMarker && !FileManager.default.fileExists(atPath: full) {
                 checker.warning("/body_file", "file '\(path)' not found (looked for \(full)); the request will be an error unless it exists when run (paths are relative to the request file)", atValue: true)
             }
             let ct = checker.string(o["content_type"], at: "/content_type", field: "content_type")
@@ -186,7 +186,7 @@ enum RequestReader {
                 }
                 if let f {
                     let full = f.hasPrefix("/") ? f : (dir as NSString).appendingPathComponent(f)
-                    if !f.contains("{{") && !FileManager.default.fileExists(atPath: full) {
+                    if !f.hasTemplateMarker && !FileManager.default.fileExists(atPath: full) {
                         checker.warning(p + "/file", "file '\(f)' not found (looked for \(full)); the request will be an error unless it exists when run (paths are relative to the request file)", atValue: true)
                     }
                 }

@@ -9,6 +9,8 @@ public struct Redactor: Sendable {
     public static let mask = "***"
     /// Longest first, so a secret that contains another is masked whole.
     private(set) var secrets: [String] = []
+    /// The secrets given to `add`, whose forms are all in `secrets`.
+    private var added: Set<String> = []
 
     public init(secrets: some Sequence<String> = []) {
         for s in secrets { add(s) }
@@ -17,7 +19,8 @@ public struct Redactor: Sendable {
     /// Adds a secret, and the forms it takes in a URL (percent-encoded, the way
     /// query values and the URL normalizer write it).
     public mutating func add(_ secret: String) {
-        guard !secret.isEmpty else { return }
+        // Credentials are added again with every request that sends them.
+        guard !secret.isEmpty, added.insert(secret).inserted else { return }
         var forms = [secret]
         for form in [percentEncode(secret), formEncode(secret), URLNormalizer.encode(secret, .query), URLNormalizer.encode(secret, .userInfo)]
         where !forms.contains(form) {
@@ -36,8 +39,8 @@ public struct Redactor: Sendable {
     public func redact(_ text: String) -> String {
         if secrets.isEmpty || text.isEmpty { return text }
         var out = text
-        for s in secrets where out.contains(s) {
-            out = out.replacingOccurrences(of: s, with: Redactor.mask)
+        for s in secrets where out.containsText(s) {
+            out = out.replacingText(s, with: Redactor.mask)
         }
         return out
     }

@@ -92,7 +92,7 @@ struct RequestBuilder {
         } else {
             throw located("", "the request has no \"url\" (and no graphql_endpoint applies to it)")
         }
-        if url.trimmingCharacters(in: .whitespaces).isEmpty { throw located("/url", "the URL is empty after resolving variables") }
+        if url.trimmedOfSpaces.isEmpty { throw located("/url", "the URL is empty after resolving variables") }
         if options.encodeURL { url = URLNormalizer.normalize(url) }
 
         // Query parameters.

@@ -74,7 +74,7 @@ public struct Template {
             guard buf.count >= 4 else { return false }
             for i in 0..<(buf.count - 1) where buf[i] == 0x7B && buf[i + 1] == 0x7B { return true }
             return false
-        } ?? s.contains("{{")
+        } ?? s.hasTemplateMarker
     }
 
     /// Resolves every string inside a JSON value, typed where a string is a whole reference.
@@ -110,7 +110,7 @@ public struct Template {
 
     func resolveTyped(_ s: String, at pointer: String, stack: [String]) throws(TemplateError) -> JSON {
         if let inner = Template.wholeReference(s) {
-            let name = try interpolate(String(inner), at: pointer, stack: stack).trimmingCharacters(in: .whitespaces)
+            let name = try interpolate(String(inner), at: pointer, stack: stack).trimmedOfSpaces
             do {
                 return try value(of: name, at: pointer, stack: stack)
             } catch {
@@ -138,7 +138,7 @@ public struct Template {
         while i < u.count {
             if i + 1 < u.count, u[i] == 0x7B, u[i + 1] == 0x7B, let close = Template.matchingClose(u, from: i) {
                 let inner = String(decoding: u[(i + 2)..<close], as: UTF8.self)
-                let name = try interpolate(String(inner), at: pointer, stack: stack).trimmingCharacters(in: .whitespaces)
+                let name = try interpolate(String(inner), at: pointer, stack: stack).trimmedOfSpaces
                 do {
                     let v = try value(of: name, at: pointer, stack: stack)
                     out.append(contentsOf: v.interpolationText.utf8)

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Fathom against the floor and its peers, in one run, on this machine:
+#   (a) a C loop over one reused libcurl easy handle, and the multi interface with 4 in flight;
+#   (b) curl -K with the same requests, and curl --parallel --parallel-max 4;
+#   (c) fathom run on a native collection of N request files (3 assertions each, JUnit on),
+#       sequential and --parallel 4; its peak memory at N and at BIG requests;
+#   (d) Tavern and gabbi (from PyPI) on the first 1,000 of the same requests;
+# plus fathom --version, and loading N native files and an N-request Postman collection.
+# The server is nginx on 127.0.0.1 answering a canned Sonar-like GraphQL response.
+#
+# Usage: bench/run.sh [N] [BIG]     (defaults 10000 and 100000; BIG=0 skips the big run)
+# Installs nginx and GNU time (Debian) and a virtualenv with tavern, pytest<9 and gabbi under
+# ~/.cache/fathom-bench on first use. Prints one table; docs/performance.md keeps one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+n=${1:-10000}
+big=${2:-100000}
+token=bench-token-0123456789
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/fathom-bench
+work=$(mktemp -d)
+nginx_pid=
+cleanup() { [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+log() { printf '%s\n' "$*" >&2; }
+
+# --- what the benchmark needs -----------------------------------------------------
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  log "installing nginx-light"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light) >/dev/null
+fi
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+if [ ! -x /usr/bin/time ]; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time) >/dev/null
+fi
+if ! pkg-config --exists libcurl; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev) >/dev/null
+fi
+if [ ! -x "$cache/venv/bin/gabbi-run" ] || [ ! -x "$cache/venv/bin/pytest" ]; then
+  log "installing tavern, pytest<9 and gabbi into $cache/venv"
+  mkdir -p "$cache"
+  python3 -m venv "$cache/venv"
+  "$cache/venv/bin/pip" install -q "pytest<9" tavern gabbi
+fi
+log "building fathom (release) and the C loops"
+swift build -c release --product fathom >/dev/null
+fathom=$root/.build/release/fathom
+gcc -O2 -o "$work/loop" bench/loop.c $(pkg-config --cflags --libs libcurl)
+
+# --- the server -------------------------------------------------------------------
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+base=http://127.0.0.1:$port
+mkdir -p "$work/nginx"
+response=$(tr -d '\n' < bench/response.json | sed "s/'/\\\\'/g")
+cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  keepalive_requests 1000000;
+  keepalive_timeout 120s;
+  server {
+    listen 127.0.0.1:$port;
+    location = /api/graphql {
+      default_type application/json;
+      add_header X-Request-Cost 1 always;
+      return 200 '$response';
+    }
+  }
+}
+CONF
+"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+nginx_pid=$!
+for _ in $(seq 50); do curl -s -o /dev/null "$base/api/graphql" && break; sleep 0.1; done
+
+log "writing $n requests in every runner's format"
+python3 bench/make.py "$work/in" "$n" "$base" "$token"
+m=$(( n < 1000 ? n : 1000 ))
+
+# --- measurements: "label requests wall rss status" lines ---------------------------
+results=$work/results.txt
+: > "$results"
+measure() { # label requests cmd...
+  local label=$1 count=$2; shift 2
+  local out
+  out=$(python3 bench/measure.py "$@")
+  log "  $label: $out"
+  echo "$label|$count|$out" >> "$results"
+}
+best_of() { # rounds label requests cmd... (best wall, its rss)
+  local rounds=$1 label=$2 count=$3; shift 3
+  local best= line
+  for _ in $(seq "$rounds"); do
+    line=$(python3 bench/measure.py "$@")
+    if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if float('${line%% *}') < float('${best%% *}') else 1)"; then best=$line; fi
+  done
+  log "  $label: $best"
+  echo "$label|$count|$best" >> "$results"
+}
+
+log "measuring"
+url=$base/api/graphql
+best_of 3 "C: one easy handle" "$n" "$work/loop" "$url" "$token" "$work/in/bodies.txt"
+best_of 3 "C: multi, 4 in flight" "$n" "$work/loop" "$url" "$token" "$work/in/bodies.txt" 4
+best_of 3 "curl -K" "$n" curl -s -K "$work/in/curl.cfg"
+best_of 3 "curl --parallel-max 4" "$n" curl -s --parallel --parallel-max 4 -K "$work/in/curl.cfg"
+best_of 3 "fathom run" "$n" "$fathom" run "$work/in/native" --secret "token=$token" -r junit --reports-dir "$work/reports"
+if "$fathom" run --help 2>&1 | grep -q -- '--parallel'; then
+  best_of 3 "fathom run --parallel 4" "$n" "$fathom" run "$work/in/native" --secret "token=$token" -r junit --reports-dir "$work/reports" --parallel 4
+else
+  echo "fathom run --parallel 4|$n|nan 0 -1" >> "$results"
+fi
+measure "tavern (pytest)" "$m" "$cache/venv/bin/pytest" -q -p no:cacheprovider "$work/in/tavern/test_bench.tavern.yaml"
+measure "gabbi-run" "$m" "$cache/venv/bin/gabbi-run" "127.0.0.1:$port" -- "$work/in/gabbi/bench.yaml"
+best_of 10 "fathom --version" 0 "$fathom" --version
+best_of 3 "fathom validate: $n native files" 0 "$fathom" validate "$work/in/native"
+best_of 3 "fathom validate: $n-request Postman file" 0 "$fathom" validate "$work/in/postman.json"
+if [ "$big" -gt 0 ]; then
+  log "writing $big requests"
+  rm -rf "$work/in/native"
+  python3 bench/make.py "$work/big" "$big" "$base" "$token"
+  measure "fathom run, $big requests" "$big" "$fathom" run "$work/big/native" --secret "token=$token" -r junit --reports-dir "$work/reports"
+fi
+
+python3 - "$results" <<'PY'
+import math, sys
+rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1])]
+def parse(r):
+    label, count, rest = r
+    wall, rss, status = rest.split()
+    return label, int(count), float(wall), int(rss) / 1024, int(status)
+rows = [parse(r) for r in rows]
+by = {r[0]: r for r in rows}
+def rate(label):
+    l, c, w, _, s = by[label]
+    return c / w if c and not math.isnan(w) and s == 0 else float("nan")
+easy, multi, curlk, curlp = rate("C: one easy handle"), rate("C: multi, 4 in flight"), rate("curl -K"), rate("curl --parallel-max 4")
+print(f"{'runner':42} {'requests':>8} {'wall s':>8} {'req/s':>8} {'peak MiB':>9} {'× C easy':>9} {'× curl -K':>10} {'status':>6}")
+for label, count, wall, mib, status in rows:
+    r = count / wall if count and not math.isnan(wall) else float("nan")
+    ratio_easy = r / easy if count else float("nan")
+    ratio_curl = r / curlk if count else float("nan")
+    w = "n/a" if math.isnan(wall) else f"{wall:.3f}"
+    fmt = lambda x, spec: "" if math.isnan(x) else format(x, spec)
+    print(f"{label:42} {count or '':>8} {w:>8} {fmt(r, '8.0f'):>8} {mib:9.1f} {fmt(ratio_easy, '9.2f'):>9} {fmt(ratio_curl, '10.2f'):>10} {status if status >= 0 else 'n/a':>6}")
+print()
+fr = rate("fathom run")
+print(f"targets: sequential ≥ 0.70× C easy ({fr / easy:.2f}×) and ≥ 2× curl -K ({fr / curlk:.2f}×); "
+      f"--parallel 4 ≥ curl --parallel ({rate('fathom run --parallel 4') / curlp:.2f}×) and ≥ 0.70× C multi ({rate('fathom run --parallel 4') / multi:.2f}×)")
+PY
