@@ -109,6 +109,10 @@ public final class ConsoleReporter: Reporter {
     // MARK: - Events
 
     private var failureCount = 0
+    /// The results the summary lists under "Failures", kept as they finish (only
+    /// those, so memory grows with the failures, not with the run).
+    private var failing: [RequestResult] = []
+    private var sawResults = false
     private var skippedScripts = 0
 
     /// `file:1:2: warning: text` → `file:1:2: text` (the line is labelled already).
@@ -147,6 +151,12 @@ public final class ConsoleReporter: Reporter {
         case .requestStarted:
             break
         case .requestFinished(let result):
+            sawResults = true
+            if result.status == .failed || result.status == .error || result.errorMessage != nil
+                || result.assertions.contains(where: { !$0.passed && !$0.isSkipped })
+            {
+                failing.append(result)
+            }
             guard verbosity != .quiet else { return }
             output(block(for: result))
         case .runFinished(let summary):
@@ -264,7 +274,7 @@ public final class ConsoleReporter: Reporter {
         var out = ""
         if verbosity == .quiet { out += paint(s.collectionName, .bold) + "\n" }
         out += paint(String(repeating: sym.rule, count: 60), .dim) + "\n"
-        let passed = s.results.filter { $0.status == .passed }.count
+        let passed = s.counts.passed
         var requests = "\(s.requests) run \(sym.dot) " + paint("\(passed) passed", passed > 0 ? .green : .none)
         requests += " \(sym.dot) " + paint("\(s.failedRequests) failed", s.failedRequests > 0 ? .red : .none)
         requests += " \(sym.dot) " + paint("\(s.errors) error\(s.errors == 1 ? "" : "s")", s.errors > 0 ? .red : .none)
@@ -281,7 +291,8 @@ public final class ConsoleReporter: Reporter {
         out += "Time        " + Format.duration(ms: s.durationMs) + "\n"
         if s.interrupted { out += paint("Interrupted", .yellow) + "\n" }
 
-        let failures = failureEntries(s.results)
+        // A summary given without its request events (a re-render) lists its own results.
+        let failures = failureEntries(sawResults ? failing : s.results)
         if !failures.isEmpty {
             out += "\n" + paint("Failures", .bold) + "\n"
             for (n, entry) in failures.enumerated() {

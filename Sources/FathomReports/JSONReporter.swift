@@ -37,15 +37,22 @@
 import FathomCore
 import Foundation
 
-/// Writes a machine-readable JSON report when the run finishes.
+/// Writes a machine-readable JSON report, streaming: each request's entry is
+/// rendered when it finishes and spooled, and the summary is written when the run
+/// ends (the bytes are those of rendering the whole report at once).
 public final class JSONReporter: Reporter {
     public let outputPath: String
     /// Request and response bodies longer than this many UTF-8 bytes are truncated.
     public let bodyLimit: Int
 
-    private var recording = RunRecording()
-    private var runInfo: RunInfo? { recording.info }
-    private var summary: RunSummary? { recording.summary }
+    private var runInfo: RunInfo?
+    private var summary: RunSummary?
+    private var counts = RunCounts()
+    private var sumMs = 0.0
+    private var entries = 0
+    private var sawResults = false
+    private var spool: Spool?
+    private var problem: (any Error)?
 
     public init(outputPath: String, bodyLimit: Int = 64 * 1024) {
         self.outputPath = outputPath
@@ -53,19 +60,70 @@ public final class JSONReporter: Reporter {
     }
 
     public func handle(_ event: RunEvent) {
-        recording.record(event)
+        switch event {
+        case .runStarted(let info): runInfo = info
+        case .requestStarted, .iterationStarted: break
+        case .requestFinished(let result):
+            sawResults = true
+            add(result)
+        case .runFinished(let s):
+            summary = s
+            if !sawResults { for r in s.results { add(r) } }
+        }
+    }
+
+    /// One entry of "requests", indented as it stands in the pretty-printed report
+    /// (JSON text holds no raw newline inside a string, so lines can be indented).
+    private func add(_ result: RequestResult) {
+        counts.add(result)
+        sumMs += result.durationMs
+        let text = requestJSON(result).serialized(pretty: true)
+        var entry = entries == 0 ? "" : ",\n"
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            entry += (i == 0 ? "" : "\n") + "    " + line
+        }
+        entries += 1
+        do {
+            if spool == nil { spool = try Spool() }
+            try spool!.append(entry)
+        } catch {
+            problem = problem ?? error
+        }
     }
 
     public func finish() throws {
-        try writeReport(render().serialized(pretty: true) + "\n", to: outputPath)
+        if let problem { throw problem }
+        let (head, tail) = frame()
+        try writeReport(head: head, spool: spool, tail: tail, to: outputPath)
     }
 
     /// The report as a JSON value.
     public func render() -> JSON {
-        let results = recording.results
+        let (head, tail) = frame()
+        return (try? JSONParser.parse(head + (spool?.contents() ?? "") + tail)) ?? .null
+    }
+
+    /// The report around its "requests" entries.
+    private func frame() -> (String, String) {
+        let marker = "fathom-requests-go-here"
+        var root = frameObject()
+        root["requests"] = .array([.string(marker)])
+        let text = JSON.object(root).serialized(pretty: true) + "\n"
+        let line = "    \"\(marker)\""
+        guard let range = text.range(of: line) else { return (text, "") }
+        var head = String(text[..<range.lowerBound])
+        var tail = String(text[range.upperBound...])
+        if entries == 0 {
+            // As the serializer writes an empty array.
+            head = String(head.dropLast(head.hasSuffix("[\n") ? 1 : 0))
+            if tail.hasPrefix("\n  ]") { tail = "]" + tail.dropFirst(4) }
+        }
+        return (head, tail)
+    }
+
+    private func frameObject() -> JSONObject {
         let s = summary ?? RunSummary(
-            collectionName: runInfo?.collectionName ?? "", results: results,
-            durationMs: results.reduce(0) { $0 + $1.durationMs })
+            collectionName: runInfo?.collectionName ?? "", results: [], counts: counts, durationMs: sumMs)
 
         var root = JSONObject()
         root["collection"] = .string(s.collectionName)
@@ -78,7 +136,7 @@ public final class JSONReporter: Reporter {
         root["exitStatus"] = .integer(Int64(s.exitStatus))
         root["summary"] = .object([
             "requests": .integer(Int64(s.requests)),
-            "passed": .integer(Int64(results.filter { $0.status == .passed }.count)),
+            "passed": .integer(Int64(counts.passed)),
             "failed": .integer(Int64(s.failedRequests)),
             "errors": .integer(Int64(s.errors)),
             "skipped": .integer(Int64(s.skipped)),
@@ -94,8 +152,7 @@ public final class JSONReporter: Reporter {
             if !info.warnings.isEmpty { root["warnings"] = .array(info.warnings.map { .string($0) }) }
             root["skippedScripts"] = .array(info.skippedScripts.map { .object(["name": .string($0.name), "location": .string($0.location), "reason": .string(SkippedScript.reason)]) })
         }
-        root["requests"] = .array(results.map(requestJSON))
-        return .object(root)
+        return root
     }
 
     private func requestJSON(_ r: RequestResult) -> JSON {

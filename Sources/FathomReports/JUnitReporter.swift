@@ -43,15 +43,24 @@ import FathomCore
 import FathomXML
 import Foundation
 
-/// Writes a JUnit XML report when the run finishes.
+/// Writes a JUnit XML report, streaming: each request's `<testsuite>` is rendered
+/// when the request finishes and appended to a spool file, and the totals of the
+/// `<testsuites>` element are written when the run ends, so memory does not grow
+/// with the run. The bytes are those of rendering the whole report at once.
 public final class JUnitReporter: Reporter {
     public let outputPath: String
     /// Written as each suite's `hostname` attribute; nil leaves it out.
     public let hostname: String?
 
-    private var recording = RunRecording()
-    private var runInfo: RunInfo? { recording.info }
-    private var summary: RunSummary? { recording.summary }
+    private var runInfo: RunInfo?
+    private var summary: RunSummary?
+    private var collection = "fathom"
+    private var spool: Spool?
+    private var problem: XMLError?
+    private var sawResults = false
+    private var tests = 0, failures = 0, errors = 0, suites = 0
+    private var sumMs = 0.0
+    private var clock = 0.0
 
     public init(outputPath: String, hostname: String? = JUnitReporter.localHostname()) {
         self.outputPath = outputPath
@@ -59,89 +68,75 @@ public final class JUnitReporter: Reporter {
     }
 
     public func handle(_ event: RunEvent) {
-        recording.record(event)
+        switch event {
+        case .runStarted(let info):
+            runInfo = info
+            collection = info.collectionName
+            clock = info.startedAt
+        case .requestStarted, .iterationStarted:
+            break
+        case .requestFinished(let result):
+            sawResults = true
+            add(result)
+        case .runFinished(let s):
+            summary = s
+            // A summary given without its request events (a re-render) brings its results.
+            if !sawResults {
+                if runInfo == nil { collection = s.collectionName }
+                for r in s.results { add(r) }
+            }
+        }
     }
 
-    /// Renders the report and writes it, creating the output directory if missing.
+    private func add(_ result: RequestResult) {
+        let suite = JUnitSuite(result: result, collection: collection)
+        tests += suite.cases.count
+        failures += suite.failures
+        errors += suite.errors
+        suites += 1
+        sumMs += result.durationMs
+        do {
+            let text = try Self.fragment { w throws(XMLError) in try self.write(suite, to: w) }
+            if spool == nil { spool = try Spool() }
+            try spool!.append(text)
+        } catch let e as XMLError {
+            problem = problem ?? e
+        } catch {
+            problem = problem ?? XMLError("cannot spool the JUnit report: \(error)")
+        }
+        clock += result.durationMs / 1000
+    }
+
+    /// Renders the report and writes it (header, the spooled suites, footer),
+    /// creating the output directory if missing; the file appears whole or not at all.
     public func finish() throws {
-        try writeReport(try render(), to: outputPath)
+        if let problem { throw problem }
+        let (head, tail) = try frame()
+        try writeReport(head: head, spool: spool, tail: tail, to: outputPath)
     }
 
     /// The report as XML text.
     public func render() throws(XMLError) -> String {
-        let collection = summary?.collectionName ?? runInfo?.collectionName ?? "fathom"
-        let results = recording.results
-        let suites = results.map { JUnitSuite(result: $0, collection: collection) }
-        let scripts = runInfo?.skippedScripts ?? []
-        let totalMs = summary?.durationMs ?? results.reduce(0) { $0 + $1.durationMs }
+        if let problem { throw problem }
+        let (head, tail) = try frame()
+        return head + (spool?.contents() ?? "") + tail
+    }
 
+    /// Everything around the spooled suites: the declaration and `<testsuites>` with
+    /// the run's totals, then the suite of scripts not run and the closing tag.
+    private func frame() throws(XMLError) -> (String, String) {
+        let scripts = runInfo?.skippedScripts ?? []
+        let totalMs = summary?.durationMs ?? sumMs
+        let marker = "fathom-suites-go-here"
         let w = try XMLWriter(indent: true)
         try w.startDocument()
         try w.startElement("testsuites")
-        try w.attribute("name", collection)
-        try w.attribute("tests", String(suites.reduce(0) { $0 + $1.cases.count } + scripts.count))
-        try w.attribute("failures", String(suites.reduce(0) { $0 + $1.failures }))
-        try w.attribute("errors", String(suites.reduce(0) { $0 + $1.errors }))
+        try w.attribute("name", summary?.collectionName ?? runInfo?.collectionName ?? collection)
+        try w.attribute("tests", String(tests + scripts.count))
+        try w.attribute("failures", String(failures))
+        try w.attribute("errors", String(errors))
         try w.attribute("time", Format.seconds(ms: totalMs))
-
-        var clock = runInfo?.startedAt ?? 0
-        for suite in suites {
-            let r = suite.result
-            try w.startElement("testsuite")
-            try w.attribute("name", r.info.qualifiedName)
-            try w.attribute("tests", String(suite.cases.count))
-            try w.attribute("failures", String(suite.failures))
-            try w.attribute("errors", String(suite.errors))
-            try w.attribute("skipped", String(suite.skipped))
-            try w.attribute("time", Format.seconds(ms: r.durationMs))
-            // When the request started: the run's start plus the time of the requests before it
-            // (derived, so a report re-rendered from the same events is byte-identical).
-            if runInfo != nil { try w.attribute("timestamp", Format.iso8601Millis(secondsSince1970: clock)) }
-            if let hostname { try w.attribute("hostname", hostname) }
-            try w.attribute("id", String(r.info.index))
-            try w.attribute("file", r.info.id)
-            clock += r.durationMs / 1000
-
-            for c in suite.cases {
-                try w.startElement("testcase")
-                try w.attribute("name", c.name)
-                try w.attribute("classname", suite.classname)
-                try w.attribute("time", Format.seconds(ms: suite.caseTimeMs))
-                switch c.outcome {
-                case .passed:
-                    break
-                case .failure(let message, let text):
-                    try w.startElement("failure")
-                    try w.attribute("message", message)
-                    try w.attribute("type", "AssertionFailure")
-                    try w.text(text)
-                    try w.endElement()
-                case .error(let message):
-                    try w.startElement("error")
-                    try w.attribute("message", message)
-                    try w.attribute("type", "RequestError")
-                    try w.text(message)
-                    try w.endElement()
-                case .scriptError(let message):
-                    try w.startElement("error")
-                    try w.attribute("message", message)
-                    try w.attribute("type", "ScriptError")
-                    try w.text(message)
-                    try w.endElement()
-                case .skipped(let reason):
-                    try w.startElement("skipped")
-                    try w.attribute("message", reason)
-                    try w.endElement()
-                }
-                try w.endElement()
-            }
-            if let out = suite.systemOut {
-                try w.startElement("system-out")
-                try w.text(out)
-                try w.endElement()
-            }
-            try w.endElement()
-        }
+        try w.comment(marker)
         if !scripts.isEmpty {
             // Each script this version does not run, once, as a skipped test case.
             try w.startElement("testsuite")
@@ -153,7 +148,7 @@ public final class JUnitReporter: Reporter {
             try w.attribute("time", "0.000")
             if let info = runInfo { try w.attribute("timestamp", Format.iso8601Millis(secondsSince1970: info.startedAt)) }
             if let hostname { try w.attribute("hostname", hostname) }
-            try w.attribute("id", String(suites.count + 1))
+            try w.attribute("id", String(suites + 1))
             for script in scripts {
                 try w.startElement("testcase")
                 try w.attribute("name", script.name)
@@ -168,7 +163,85 @@ public final class JUnitReporter: Reporter {
         }
         try w.endElement()
         try w.endDocument()
-        return w.result()
+        let text = w.result()
+        let line = "  <!--\(marker)-->\n"
+        guard let range = text.range(of: line) else { throw XMLError("the JUnit frame has no place for the suites") }
+        return (String(text[..<range.lowerBound]), String(text[range.upperBound...]))
+    }
+
+    /// The text one element contributes inside `<testsuites>`, indented as there:
+    /// written inside a frame whose opening is cut off.
+    static func fragment(_ body: (XMLWriter) throws(XMLError) -> Void) throws(XMLError) -> String {
+        let marker = "fathom-fragment"
+        let w = try XMLWriter(indent: true)
+        try w.startDocument()
+        try w.startElement("testsuites")
+        try w.comment(marker)
+        try body(w)
+        try w.endElement()
+        try w.endDocument()
+        let text = w.result()
+        let open = "  <!--\(marker)-->\n"
+        guard let start = text.range(of: open), let end = text.range(of: "</testsuites>", options: .backwards) else {
+            throw XMLError("a JUnit suite could not be rendered")
+        }
+        return String(text[start.upperBound..<end.lowerBound])
+    }
+
+    private func write(_ suite: JUnitSuite, to w: XMLWriter) throws(XMLError) {
+        let r = suite.result
+        try w.startElement("testsuite")
+        try w.attribute("name", r.info.qualifiedName)
+        try w.attribute("tests", String(suite.cases.count))
+        try w.attribute("failures", String(suite.failures))
+        try w.attribute("errors", String(suite.errors))
+        try w.attribute("skipped", String(suite.skipped))
+        try w.attribute("time", Format.seconds(ms: r.durationMs))
+        // When the request started: the run's start plus the time of the requests before it
+        // (derived, so a report re-rendered from the same events is byte-identical).
+        if runInfo != nil { try w.attribute("timestamp", Format.iso8601Millis(secondsSince1970: clock)) }
+        if let hostname { try w.attribute("hostname", hostname) }
+        try w.attribute("id", String(r.info.index))
+        try w.attribute("file", r.info.id)
+        for c in suite.cases {
+            try w.startElement("testcase")
+            try w.attribute("name", c.name)
+            try w.attribute("classname", suite.classname)
+            try w.attribute("time", Format.seconds(ms: suite.caseTimeMs))
+            switch c.outcome {
+            case .passed:
+                break
+            case .failure(let message, let text):
+                try w.startElement("failure")
+                try w.attribute("message", message)
+                try w.attribute("type", "AssertionFailure")
+                try w.text(text)
+                try w.endElement()
+            case .error(let message):
+                try w.startElement("error")
+                try w.attribute("message", message)
+                try w.attribute("type", "RequestError")
+                try w.text(message)
+                try w.endElement()
+            case .scriptError(let message):
+                try w.startElement("error")
+                try w.attribute("message", message)
+                try w.attribute("type", "ScriptError")
+                try w.text(message)
+                try w.endElement()
+            case .skipped(let reason):
+                try w.startElement("skipped")
+                try w.attribute("message", reason)
+                try w.endElement()
+            }
+            try w.endElement()
+        }
+        if let out = suite.systemOut {
+            try w.startElement("system-out")
+            try w.text(out)
+            try w.endElement()
+        }
+        try w.endElement()
     }
 
     /// This machine's name (`gethostname`), or nil.

@@ -142,6 +142,8 @@ struct RunCommand: AsyncParsableCommand {
         config.delayBetweenRequestsMs = delayRequest ?? 0
         config.scriptTimeoutMs = timeoutScript
         config.includeBodies = verbose || reporterNames.contains("json")
+        // Reporters stream and the exit status needs only counts: memory stays flat.
+        config.keepResults = false
         config.hashing = LibCrypto()
         if seed != nil || fixedTime != nil {
             config.dynamicValues = DynamicValues(seed: seed, fixedTime: fixedTime.flatMap(Self.parseTime))

@@ -40,6 +40,9 @@ public struct RunConfiguration: Sendable {
     public var dynamicValues = DynamicValues.system
     /// Digests for request signing (OAuth 1.0a, Hawk); nil makes those requests errors.
     public var hashing: (any Hashing)?
+    /// Whether the summary holds every result (a run's memory then grows with it);
+    /// `fathom run` keeps only the counts, its reporters stream.
+    public var keepResults = true
     /// Records each response as the baseline, or compares each with it.
     public var baseline: BaselineStore?
     /// Checked between requests; set by a signal handler to stop the run.

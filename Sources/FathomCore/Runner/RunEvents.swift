@@ -187,28 +187,73 @@ public struct RequestResult: Sendable {
     }
 }
 
+/// How many requests and assertions ended which way: what a summary, an exit status
+/// and a report's totals need, kept as the run goes so no result has to be held.
+public struct RunCounts: Sendable, Equatable {
+    public var requests = 0
+    public var passed = 0
+    public var failedRequests = 0
+    public var errors = 0
+    public var skipped = 0
+    public var assertionsPassed = 0
+    public var assertionsFailed = 0
+    public var assertionsSkipped = 0
+    public init() {}
+
+    public init(_ results: [RequestResult]) {
+        for r in results { add(r) }
+    }
+
+    public mutating func add(_ r: RequestResult) {
+        switch r.status {
+        case .passed: passed += 1
+        case .failed: failedRequests += 1
+        case .error: errors += 1
+        case .skipped: skipped += 1
+        }
+        if r.status != .skipped { requests += 1 }
+        for a in r.assertions {
+            if a.isSkipped {
+                assertionsSkipped += 1
+            } else if !a.passed {
+                assertionsFailed += 1
+            } else if !a.isImplicit {
+                assertionsPassed += 1
+            }
+        }
+    }
+}
+
 public struct RunSummary: Sendable {
     public var collectionName: String
+    /// Every result, when the run was asked to keep them (`RunConfiguration.keepResults`);
+    /// the counts are kept either way.
     public var results: [RequestResult]
+    public var counts: RunCounts
     public var durationMs: Double
     public var interrupted: Bool
     /// Scripts not run in this run (each counted once).
     public var skippedScripts: Int
     public init(collectionName: String, results: [RequestResult], durationMs: Double, interrupted: Bool = false, skippedScripts: Int = 0) {
+        self.init(collectionName: collectionName, results: results, counts: RunCounts(results), durationMs: durationMs, interrupted: interrupted, skippedScripts: skippedScripts)
+    }
+
+    public init(collectionName: String, results: [RequestResult], counts: RunCounts, durationMs: Double, interrupted: Bool = false, skippedScripts: Int = 0) {
         self.collectionName = collectionName
         self.results = results
+        self.counts = counts
         self.durationMs = durationMs
         self.interrupted = interrupted
         self.skippedScripts = skippedScripts
     }
 
-    public var requests: Int { results.filter { $0.status != .skipped }.count }
-    public var skipped: Int { results.filter { $0.status == .skipped }.count }
-    public var errors: Int { results.filter { $0.status == .error }.count }
-    public var failedRequests: Int { results.filter { $0.status == .failed }.count }
-    public var assertionsPassed: Int { results.reduce(0) { $0 + $1.assertions.filter { $0.passed && !$0.isImplicit && !$0.isSkipped }.count } }
-    public var assertionsFailed: Int { results.reduce(0) { $0 + $1.assertions.filter { !$0.passed && !$0.isSkipped }.count } }
-    public var assertionsSkipped: Int { results.reduce(0) { $0 + $1.assertions.filter(\.isSkipped).count } }
+    public var requests: Int { counts.requests }
+    public var skipped: Int { counts.skipped }
+    public var errors: Int { counts.errors }
+    public var failedRequests: Int { counts.failedRequests }
+    public var assertionsPassed: Int { counts.assertionsPassed }
+    public var assertionsFailed: Int { counts.assertionsFailed }
+    public var assertionsSkipped: Int { counts.assertionsSkipped }
 
     /// The process exit status the format defines: 3 for errors, 1 for failures, 0 otherwise.
     public var exitStatus: Int32 {

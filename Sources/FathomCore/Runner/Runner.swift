@@ -58,7 +58,8 @@ public final class Runner {
             startedAt: started.timeIntervalSince1970, iterations: iterations, skippedScripts: skipped,
             warnings: collection.warnings.map { redactor.redact($0.description) })))
         var results: [RequestResult] = []
-        results.reserveCapacity(scheduled.count * iterations)
+        var counts = RunCounts()
+        if configuration.keepResults { results.reserveCapacity(scheduled.count * iterations) }
         var interrupted = false
         var index = 0
         run: for iteration in 0..<iterations {
@@ -101,14 +102,15 @@ public final class Runner {
                     result.errorMessage = "setNextRequest sent this iteration through \(executed) requests; it looks like a loop, so the iteration stops (a script should end it with setNextRequest(null))"
                     position = scheduled.count
                 }
-                results.append(result)
+                counts.add(result)
+                if configuration.keepResults { results.append(result) }
                 emit(.requestFinished(result))
                 if configuration.bail, result.status == .failed || result.status == .error { break run }
             }
         }
         if configuration.cancellation.isCancelled { interrupted = true }
         let summary = RunSummary(
-            collectionName: collection.name, results: results, durationMs: Date().timeIntervalSince(started) * 1000,
+            collectionName: collection.name, results: results, counts: counts, durationMs: Date().timeIntervalSince(started) * 1000,
             interrupted: interrupted, skippedScripts: skipped.count)
         emit(.runFinished(summary))
         return summary
