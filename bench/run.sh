@@ -43,8 +43,8 @@ if [ ! -x "$cache/venv/bin/gabbi-run" ] || [ ! -x "$cache/venv/bin/pytest" ]; th
   python3 -m venv "$cache/venv"
   "$cache/venv/bin/pip" install -q "pytest<9" tavern gabbi
 fi
-log "building fathom (release) and the C loops"
-swift build -c release --product fathom >/dev/null
+log "building fathom (release, Swift runtime linked statically as it ships) and the C loops"
+swift build -c release --product fathom --static-swift-stdlib >/dev/null 2>&1
 fathom=$root/.build/release/fathom
 gcc -O2 -o "$work/loop" bench/loop.c $(pkg-config --cflags --libs libcurl)
 
