@@ -109,4 +109,33 @@ static inline long fathom_atomic_increment(long *cell) {
     return __atomic_add_fetch(cell, 1, __ATOMIC_ACQ_REL);
 }
 
+/* ---- share and multi interfaces ---- */
+
+static const long fathom_lock_data_cookie = (long)CURL_LOCK_DATA_COOKIE;
+static const long fathom_lock_data_dns = (long)CURL_LOCK_DATA_DNS;
+static const long fathom_lock_data_ssl_session = (long)CURL_LOCK_DATA_SSL_SESSION;
+
+static inline CURLSHcode fathom_share_setopt_long(CURLSH *sh, CURLSHoption option, long value) {
+    return curl_share_setopt(sh, option, value);
+}
+
+static inline CURLMcode fathom_multi_setopt_long(CURLM *m, CURLMoption option, long value) {
+    return curl_multi_setopt(m, option, value);
+}
+
+/* The easy handle and result of a finished transfer from curl_multi_info_read;
+   returns 0 when the queue holds no finished transfer. */
+static inline int fathom_multi_next_done(CURLM *m, CURL **easy, CURLcode *result) {
+    int left = 0;
+    CURLMsg *msg;
+    while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+        if (msg->msg == CURLMSG_DONE) {
+            *easy = msg->easy_handle;
+            *result = msg->data.result;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 #endif

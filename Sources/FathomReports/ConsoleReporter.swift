@@ -89,13 +89,18 @@ public final class ConsoleReporter: Reporter {
     /// A reporter writing to standard output, colouring when stdout is a terminal and
     /// `NO_COLOR` is not set.
     public static func standardOutput(verbosity: Verbosity = .normal, ascii: Bool = false) -> ConsoleReporter {
-        ConsoleReporter(
-            color: shouldUseColor(isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment),
-            verbosity: verbosity, ascii: ascii
-        ) { text in
+        standardOutput(verbosity: verbosity, ascii: ascii) { text in
             // A closed pipe (`fathom run ... | head`) ends console output, not the run.
             try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
         }
+    }
+
+    /// A reporter coloured as standard output would be, writing through `output`
+    /// (which may hold the text back, e.g. until an earlier collection has printed).
+    public static func standardOutput(verbosity: Verbosity = .normal, ascii: Bool = false, output: @escaping (String) -> Void) -> ConsoleReporter {
+        ConsoleReporter(
+            color: shouldUseColor(isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment),
+            verbosity: verbosity, ascii: ascii, output: output)
     }
 
     /// Colour only on a terminal, and never when `NO_COLOR` is set (to any value,

@@ -145,10 +145,16 @@ struct InstanceOptions: ParsableArguments {
             }
             server = s
         }
+        bindMock(server, into: &config)
+        return server
+    }
+
+    /// Binds `{{instance}}` and `{{token}}` to the embedded instance (with `--mock`).
+    func bindMock(_ server: MockServer?, into config: inout RunConfiguration) {
+        guard mock else { return }
         if config.variables["instance"] == nil { config.variables["instance"] = .string(server?.baseURL ?? "http://127.0.0.1:8484") }
         if config.variables["token"] == nil && config.secretVariables["token"] == nil {
             config.secretVariables["token"] = .string(MockConfiguration().token)
         }
-        return server
     }
 }

@@ -22,8 +22,8 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "A collection directory (with collection.json), a request .json file, or a Postman collection (v2.0/v2.1).")
-    var collection: String
+    @Argument(help: "A collection directory (with collection.json), a request .json file, or a Postman collection (v2.0/v2.1). Several run one after another (with --parallel N, N at a time), each with its own reports.")
+    var collections: [String] = []
 
     @OptionGroup(title: "Instance and variables")
     var instance: InstanceOptions
@@ -45,6 +45,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Flag(help: "Stop after the first failed or errored request.")
     var bail = false
+
+    @Option(name: .customLong("parallel"), help: ArgumentHelp("Run N at a time: the iterations, the top-level folders marked \"parallel\": true, or the collections given (default 1: one after another). Reports keep the sequential order.", valueName: "N"))
+    var parallel: Int?
 
     @Option(name: .customLong("delay-request"), help: ArgumentHelp("Wait this long between requests.", valueName: "ms"))
     var delayRequest: Int?
@@ -99,6 +102,17 @@ struct RunCommand: AsyncParsableCommand {
         if let t = timeoutScript, t <= 0 { throw ValidationError("--timeout-script must be a positive number of milliseconds") }
         if let d = delayRequest, d < 0 { throw ValidationError("--delay-request must be 0 or more milliseconds") }
         if let n = iterations, n < 1 { throw ValidationError("--iterations (-n) must be at least 1, not \(n)") }
+        if collections.isEmpty { throw ValidationError("give a collection to run: a directory with collection.json, a request .json file, or a Postman collection file") }
+        if let n = parallel, n < 1 { throw ValidationError("--parallel must be at least 1 (1 runs one request at a time), not \(n)") }
+        if let n = parallel, n > RunConfiguration.maxParallel {
+            throw ValidationError("--parallel \(n) is above the limit of \(RunConfiguration.maxParallel) at a time; more lanes than that only queue up on a single instance. Use --parallel \(RunConfiguration.maxParallel) or fewer, or shard the run over several machines")
+        }
+        if collections.count > 1 {
+            for (flag, given) in [("--export-environment", exportEnvironment != nil), ("--export-globals", exportGlobals != nil),
+                                  ("--record-baseline", recordBaseline != nil), ("--compare-baseline", compareBaseline != nil)] where given {
+                throw ValidationError("\(flag) belongs to one collection's run, but \(collections.count) collections are given; run that collection on its own with \(flag)")
+            }
+        }
         if let message = ReportSet.validate(reporterNames) { throw ValidationError(message) }
         if recordBaseline != nil && compareBaseline != nil {
             throw ValidationError("--record-baseline and --compare-baseline cannot be used together; record once, then compare")
@@ -122,8 +136,103 @@ struct RunCommand: AsyncParsableCommand {
         return Formats.parseInstant(text)
     }
 
+    /// One collection, loaded and configured, ready to run.
+    private struct Prepared {
+        var spec: CollectionSpec
+        var config: RunConfiguration
+    }
+
     func run() async throws {
-        let spec = try instance.loadCollection(collection)
+        // Everything is loaded and checked before anything is sent.
+        let cancellation = CancellationFlag()
+        var prepared: [Prepared] = []
+        for path in collections {
+            var p = try prepare(path)
+            p.config.cancellation = cancellation
+            prepared.append(p)
+        }
+        if prepared.count > 1, !dryRun {
+            var seen: [String: String] = [:]
+            for (path, p) in zip(collections, prepared) {
+                let slug = ReportSet.fileSlug(p.spec.name)
+                if let other = seen[slug] {
+                    printError("fathom: \(other) and \(path) are both named \"\(p.spec.name)\", so their reports would overwrite each other in \(reportsDir); give one of them another \"name\", or run them separately with --reports-dir")
+                    throw ExitCode(2)
+                }
+                seen[slug] = path
+            }
+        }
+        let server = try await instance.startMock(binding: &prepared[0].config, start: !dryRun)
+        for i in prepared.indices.dropFirst() { instance.bindMock(server, into: &prepared[i].config) }
+
+        if dryRun {
+            var errors = 0
+            for p in prepared {
+                let runner = Runner(collection: p.spec, configuration: p.config, transport: NoTransport(), reporters: [])
+                for w in p.spec.warnings { printError(w.description) }
+                let plans = runner.plan()
+                writeStandardOutput(CurlCommand.script(plans))
+                for plan in plans { for w in plan.warnings { printError("warning: \(w)") } }
+                errors += plans.filter { $0.error != nil }.count
+            }
+            if errors > 0 { printError("fathom: \(errors) request(s) could not be built") }
+            throw ExitCode(errors > 0 && !suppressExitCode ? 3 : 0)
+        }
+
+        let interrupts = InterruptHandler(flag: cancellation)
+        let lanes = parallel ?? 1
+        var statuses: [Int32] = []
+        var problems: [String] = []
+        if prepared.count == 1 {
+            var p = prepared[0]
+            p.config.parallel = lanes
+            let outcome = await execute(p, console: nil)
+            statuses.append(outcome.status)
+            problems += outcome.problems
+        } else {
+            // Each collection is its own run (own transport, cookies and reports); with
+            // --parallel N, N of them at once, their console output kept in order.
+            let console = OrderedOutput(count: prepared.count)
+            let outcomes = Locked<[Int: (Int32, [String])]>([:])
+            await withTaskGroup(of: Void.self) { group in
+                var next = 0
+                var running = 0
+                while next < prepared.count || running > 0 {
+                    while running < lanes, next < prepared.count, !cancellation.isCancelled {
+                        let index = next
+                        let p = prepared[index]
+                        group.addTask {
+                            let outcome = await self.execute(p, console: { console.write($0, from: index) })
+                            console.finished(index)
+                            outcomes.withLock { $0[index] = (outcome.status, outcome.problems) }
+                        }
+                        next += 1
+                        running += 1
+                    }
+                    guard await group.next() != nil else { break }
+                    running -= 1
+                }
+            }
+            console.flushAll()
+            for (_, (status, ps)) in outcomes.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+                statuses.append(status)
+                problems += ps
+            }
+            if cancellation.isCancelled { statuses.append(130) }
+        }
+        _ = interrupts
+        await server?.stop()
+
+        for p in problems { printError("fathom: \(p)") }
+        let combined = statuses.contains(130) ? 130 : statuses.contains(3) ? 3 : statuses.contains(1) ? 1 : Int32(0)
+        let status = suppressExitCode && combined != 130 ? 0 : combined
+        if !problems.isEmpty && status == 0 { throw ExitCode(2) }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Loads one collection and builds its run configuration from the flags.
+    private func prepare(_ path: String) throws -> Prepared {
+        let spec = try instance.loadCollection(path)
         var config = try instance.configuration(for: spec)
         if let data {
             do {
@@ -156,11 +265,8 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let server = try await instance.startMock(binding: &config, start: !dryRun)
-
         if !folders.isEmpty || !tags.isEmpty || !excludeTags.isEmpty, RequestSelection.select(spec, config).isEmpty {
-            await server?.stop()
-            var msg = "fathom: no request matches the --folder/--tag/--exclude-tag filters; nothing to run"
+            var msg = "fathom: no request of \(path) matches the --folder/--tag/--exclude-tag filters; nothing to run"
             if let f = folders.first {
                 let names = Set(spec.flattened().flatMap { $0.folderNames + $0.folderPaths })
                 if let s = closestMatch(to: f, in: names) { msg += " (did you mean --folder '\(s)'?)" }
@@ -168,21 +274,18 @@ struct RunCommand: AsyncParsableCommand {
             printError(msg)
             throw ExitCode(2)
         }
+        return Prepared(spec: spec, config: config)
+    }
 
-        if dryRun {
-            let runner = Runner(collection: spec, configuration: config, transport: NoTransport(), reporters: [])
-            for w in spec.warnings { printError(w.description) }
-            let plans = runner.plan()
-            writeStandardOutput(CurlCommand.script(plans))
-            for p in plans { for w in p.warnings { printError("warning: \(w)") } }
-            let errors = plans.filter { $0.error != nil }.count
-            if errors > 0 { printError("fathom: \(errors) request(s) could not be built") }
-            throw ExitCode(errors > 0 && !suppressExitCode ? 3 : 0)
-        }
-
+    /// Runs one prepared collection with its reporters; its exit status and the
+    /// problems met writing its files. `console` replaces standard output when set.
+    private func execute(_ p: Prepared, console: (@Sendable (String) -> Void)?) async -> (status: Int32, problems: [String]) {
+        let spec = p.spec
+        let config = p.config
+        let verbosity: ConsoleReporter.Verbosity = quiet ? .quiet : verbose ? .verbose : .normal
         let reports = ReportSet(
             names: reporterNames, collectionName: spec.name, directory: reportsDir,
-            console: ConsoleReporter.standardOutput(verbosity: quiet ? .quiet : verbose ? .verbose : .normal))
+            console: console.map { ConsoleReporter.standardOutput(verbosity: verbosity, output: $0) } ?? ConsoleReporter.standardOutput(verbosity: verbosity))
         // The script sandbox, when the collection has scripts: one JavaScript context for the run.
         var engine: ScriptEngine?
         if !noScripts, !spec.allScripts().isEmpty {
@@ -192,14 +295,20 @@ struct RunCommand: AsyncParsableCommand {
                 printError("fathom: warning: \(error); scripts are reported as skipped")
             }
         }
-        let interrupts = InterruptHandler(flag: config.cancellation)
-        let transport = CurlTransport()
-        let runner = Runner(collection: spec, configuration: config, transport: transport, xpath: LibXMLXPath(), reporters: reports.reporters, scriptRunner: engine)
-        // The run loop lives on the transport's thread: requests go out without thread hops.
-        let summary = await withTaskExecutorPreference(transport.executor) { await runner.run() }
-        _ = interrupts
-        await server?.stop()
-
+        let summary: RunSummary
+        let runner: Runner
+        if config.parallel > 1 {
+            // One event loop drives every transfer and runs the lanes between them.
+            let transport = CurlMultiTransport()
+            runner = Runner(collection: spec, configuration: config, transport: transport, xpath: LibXMLXPath(), reporters: reports.reporters, scriptRunner: engine)
+            summary = await withTaskExecutorPreference(transport.executor) { await runner.run() }
+            transport.close()
+        } else {
+            let transport = CurlTransport()
+            runner = Runner(collection: spec, configuration: config, transport: transport, xpath: LibXMLXPath(), reporters: reports.reporters, scriptRunner: engine)
+            // The run loop lives on the transport's thread: requests go out without thread hops.
+            summary = await withTaskExecutorPreference(transport.executor) { await runner.run() }
+        }
         var problems = reports.finish()
         if let baseline = config.baseline, baseline.mode == .record {
             do {
@@ -210,10 +319,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         problems += exportScopes(runner.scopes, config: config)
-        for p in problems { printError("fathom: \(p)") }
-        let status = suppressExitCode && summary.exitStatus != 130 ? 0 : summary.exitStatus
-        if !problems.isEmpty && status == 0 { throw ExitCode(2) }
-        if status != 0 { throw ExitCode(status) }
+        return (summary.exitStatus, problems)
     }
 
     /// `--export-environment` / `--export-globals`: the final values, secrets as `***`
@@ -239,5 +345,53 @@ struct RunCommand: AsyncParsableCommand {
 final class NoTransport: HTTPTransport {
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         throw TransportError(.cancelled, "dry run: nothing is sent")
+    }
+}
+
+/// Console output of several collections run at once, kept in the order they were
+/// given: the earliest unfinished collection prints as it goes, the others are
+/// held until every collection before them has finished.
+final class OrderedOutput: Sendable {
+    private struct State {
+        var head = 0
+        var held: [Int: [String]] = [:]
+        var finished = Set<Int>()
+    }
+    private let state = Locked(State())
+    private let count: Int
+
+    init(count: Int) { self.count = count }
+
+    func write(_ text: String, from index: Int) {
+        let now = state.withLock { s -> Bool in
+            if index == s.head { return true }
+            s.held[index, default: []].append(text)
+            return false
+        }
+        if now { writeStandardOutput(text) }
+    }
+
+    func finished(_ index: Int) {
+        let out = state.withLock { s -> [String] in
+            s.finished.insert(index)
+            var out: [String] = []
+            while s.finished.contains(s.head) {
+                s.head += 1
+                out += s.held.removeValue(forKey: s.head) ?? []
+            }
+            return out
+        }
+        for text in out { writeStandardOutput(text) }
+    }
+
+    /// What is still held (an interrupted run), in order.
+    func flushAll() {
+        let out = state.withLock { s -> [String] in
+            let keys = s.held.keys.sorted()
+            var out: [String] = []
+            for k in keys { out += s.held.removeValue(forKey: k) ?? [] }
+            return out
+        }
+        for text in out { writeStandardOutput(text) }
     }
 }

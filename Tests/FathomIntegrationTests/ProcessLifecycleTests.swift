@@ -110,6 +110,36 @@ import Glibc
         #expect(junit.components(separatedBy: "<testsuite ").count - 1 < 4)
     }
 
+    @Test func interruptedParallelRunExits130AndWritesValidReports() async throws {
+        let d = TempDir()
+        d.write("collection.json", #"{"fathom": 1, "name": "Slow lanes", "variables": {"instance": "http://127.0.0.1:8484"}}"#)
+        d.write("1-slow.json", #"{"url": "{{instance}}/delay/1", "assert": [{"status": 200}]}"#)
+        let reports = TempDir()
+        let collectionPath = d.path
+        let reportsPath = reports.path
+        let status: Int32 = try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global().async {
+                do {
+                    let (p, out, _) = try self.start(["run", collectionPath, "--mock", "-n", "12", "--parallel", "3", "--reports-dir", reportsPath])
+                    _ = self.readUntil(out, "delay/1")
+                    usleep(200_000)
+                    kill(p.processIdentifier, SIGINT)
+                    _ = out.fileHandleForReading.readDataToEndOfFile()
+                    p.waitUntilExit()
+                    c.resume(returning: p.terminationStatus)
+                } catch { c.resume(throwing: error) }
+            }
+        }
+        #expect(status == 130)
+        let path = reports.path + "/slow-lanes.junit.xml"
+        let junit = try #require(reports.read("slow-lanes.junit.xml"))
+        let suites = junit.components(separatedBy: "<testsuite ").count - 1
+        #expect(suites >= 3 && suites < 12, "\(junit)")
+        let xsd = "\(repoRoot)/../shared/corpus/junit/jenkinsci__xunit-plugin__junit-10.xsd"
+        let (valid, out) = try shell("/usr/bin/xmllint", ["--noout", "--schema", xsd, path])
+        #expect(valid == 0, "xmllint: \(out)")
+    }
+
     /// Runs `fathom mock` with extra flags, sends `count` GraphQL requests with curl, stops it.
     func mockResponses(_ flags: [String], count: Int) async throws -> [String] {
         try await withCheckedThrowingContinuation { c in

@@ -5,7 +5,7 @@ import Foundation
 public enum CollectionLoader {
     static let settingsKeys = [
         "fathom", "name", "description", "variables", "secrets", "auth", "headers",
-        "graphql_endpoint", "options", "order", "tags", "scripts", "baseline",
+        "graphql_endpoint", "options", "order", "tags", "scripts", "baseline", "parallel",
     ]
 
     /// Loads `path`: a directory with a collection.json, or one request file.
@@ -53,6 +53,7 @@ public enum CollectionLoader {
         rootFolder.source = SourceRef(file: collectionFile)
         var collection = CollectionSpec(name: name, description: settings.description, rootPath: root, root: rootFolder)
         if !diags.contains(where: { $0.severity == .error }) { diags += checkTargets(collection) }
+        if !diags.contains(where: { $0.severity == .error }) { diags += ParallelFolders.check(collection) }
         if diags.contains(where: { $0.severity == .error }) { throw LoadError(diags.filter { $0.severity == .error }) }
         collection.warnings = diags
         return collection
@@ -119,6 +120,9 @@ public enum CollectionLoader {
                         }
                         if let n = checker.string(obj["name"], at: "/name", field: "name") { folderName = n }
                         folderSettings = readSettings(obj, owner: "folder \"\(childID)\"", checker: &checker)
+                        if !isRoot, folderSettings.parallel != nil {
+                            checker.error("/parallel", "'parallel' applies to top-level folders only (this folder is inside \"\(id)\"); its requests always run in order with their folder's. Set it in the folder.json of \"\(id.split(separator: "/").first ?? "")\", or remove it")
+                        }
                     }
                     diags += checker.diagnostics
                 }
@@ -224,6 +228,11 @@ public enum CollectionLoader {
         s.order = checker.stringArray(obj["order"], at: "/order", field: "order")
         if let t = checker.stringArray(obj["tags"], at: "/tags", field: "tags") { s.tags = t }
         s.baseline = BaselineRules.read(obj["baseline"], checker: &checker)
+        switch obj["parallel"] {
+        case nil: break
+        case .bool(let b)?: s.parallel = b
+        case .some: checker.error("/parallel", "'parallel' must be true or false", atValue: true)
+        }
         return s
     }
 }

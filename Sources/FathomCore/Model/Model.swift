@@ -196,6 +196,9 @@ public struct Settings: Sendable {
     public var scripts: [ScriptSpec] = []
     /// What baseline comparisons ignore or compare unordered below this level.
     public var baseline: BaselineRules?
+    /// `"parallel": true` on a top-level folder (or, for all of them, in
+    /// collection.json): with `--parallel N` the folder runs alongside its siblings.
+    public var parallel: Bool?
     public init() {}
 }
 

@@ -20,6 +20,11 @@ public struct RunConfiguration: Sendable {
     public var includeTags: [String] = []
     public var excludeTags: [String] = []
     public var bail = false
+    /// `--parallel N`: how many lanes (iterations, parallel top-level folders) run
+    /// at once; 1 is a sequential run.
+    public var parallel = 1
+    /// The largest `--parallel` accepted.
+    public static let maxParallel = 64
     /// `--delay-request`: wait this long between requests, in milliseconds.
     public var delayBetweenRequestsMs = 0
     /// `--timeout` in milliseconds, overriding every request's timeout_ms.

@@ -8,7 +8,11 @@ import Foundation
 /// request, the transport sends it, `ResponseChecks` captures and asserts, and the
 /// `Redactor` masks secrets before any event leaves the engine. The runner itself
 /// only sequences them: iterations, delays, retries, bail and cancellation.
-public final class Runner {
+///
+/// `@unchecked Sendable`: its mutable state is touched only by the run's task, or,
+/// in a parallel run, by lanes that all run on one serial executor (the
+/// transport's event loop, or a serial queue of the runner's own).
+public final class Runner: @unchecked Sendable {
     let collection: CollectionSpec
     let configuration: RunConfiguration
     let transport: any HTTPTransport
@@ -45,6 +49,11 @@ public final class Runner {
     }
 
     /// Runs the selected requests and returns the summary (also sent as `runFinished`).
+    ///
+    /// With `parallel` above 1, independent lanes run that many at a time (see
+    /// `ParallelPlan`): every iteration when there are several, else each top-level
+    /// folder marked `"parallel": true`. Events still arrive in the order, and with
+    /// the indexes, of a sequential run.
     public func run() async -> RunSummary {
         let started = Date()
         let scheduled = selectedRequests()
@@ -57,68 +66,172 @@ public final class Runner {
             collectionName: collection.name, source: collection.rootPath, requestCount: scheduled.count,
             startedAt: started.timeIntervalSince1970, iterations: iterations, skippedScripts: skipped,
             warnings: collection.warnings.map { redactor.redact($0.description) })))
-        var results: [RequestResult] = []
-        var counts = RunCounts()
+        results = []
+        counts = RunCounts()
+        emitted = 0
+        requestsStarted = 0
+        stopRequested = false
         if configuration.keepResults { results.reserveCapacity(scheduled.count * iterations) }
-        var interrupted = false
-        var index = 0
-        run: for iteration in 0..<iterations {
-            scopes.data = configuration.dataRow(iteration)
-            if iterations > 1 { emit(.iterationStarted(iteration: iteration + 1, of: iterations)) }
-            // An index, not a for-in: setNextRequest can jump anywhere in the iteration.
-            var position = 0
-            var executed = 0
-            let jumpLimit = max(1000, scheduled.count * 100)
-            while position < scheduled.count {
-                let s = scheduled[position]
-                if configuration.cancellation.isCancelled {
-                    interrupted = true
-                    break run
-                }
-                if index > 0, configuration.delayBetweenRequestsMs > 0 {
-                    try? await Task.sleep(nanoseconds: UInt64(configuration.delayBetweenRequestsMs) * 1_000_000)
-                }
-                index += 1
-                executed += 1
-                let info = RequestInfo(
-                    index: index, id: s.request.id, name: s.request.name, folders: s.folderNames,
-                    iteration: iteration + 1, iterations: iterations)
-                emit(.requestStarted(info))
-                var (result, next) = await execute(s, info: info)
-                position += 1
-                switch next {
-                case nil: break
-                case .stop?: position = scheduled.count
-                case .named(let target)?:
-                    if let i = scheduled.firstIndex(where: { $0.request.name == target || $0.request.id == target || $0.request.postmanId == target }) {
-                        position = i
-                    } else {
-                        result.warnings.append(redactor.redact("setNextRequest(\"\(target)\"): no request of this run has that name or id; the iteration stops here"))
-                        position = scheduled.count
-                    }
-                }
-                if executed >= jumpLimit, position < scheduled.count {
-                    result.status = .error
-                    result.errorMessage = "setNextRequest sent this iteration through \(executed) requests; it looks like a loop, so the iteration stops (a script should end it with setNextRequest(null))"
-                    position = scheduled.count
-                }
-                counts.add(result)
-                if configuration.keepResults { results.append(result) }
-                emit(.requestFinished(result))
-                if configuration.bail, result.status == .failed || result.status == .error { break run }
+        let plan = ParallelPlan(collection: collection, scheduled: scheduled, iterations: iterations, limit: configuration.parallel)
+        if plan.isParallel {
+            let executor = transport.taskExecutor ?? SerialQueueExecutor(label: "fathom.run.lanes")
+            await withTaskExecutorPreference(executor) { await runParallel(plan, scheduled: scheduled, iterations: iterations) }
+        } else {
+            for iteration in 0..<iterations {
+                scopes.data = configuration.dataRow(iteration)
+                if iterations > 1 { emit(.iterationStarted(iteration: iteration + 1, of: iterations)) }
+                let goOn = await runSequence(scheduled, all: scheduled, iteration: iteration, iterations: iterations, scopes: scopes) { self.deliver($0) }
+                if !goOn { break }
             }
         }
-        if configuration.cancellation.isCancelled { interrupted = true }
+        let interrupted = configuration.cancellation.isCancelled
         let summary = RunSummary(
             collectionName: collection.name, results: results, counts: counts, durationMs: Date().timeIntervalSince(started) * 1000,
             interrupted: interrupted, skippedScripts: skipped.count)
+        results = []
         emit(.runFinished(summary))
         return summary
     }
 
+    // The run's tallies; touched from the run's task, or from lanes that all run on
+    // one serial executor.
+    private var results: [RequestResult] = []
+    private var counts = RunCounts()
+    private var emitted = 0
+    private var requestsStarted = 0
+    /// Set by --bail on the first failure: lanes start no further request.
+    private var stopRequested = false
+    /// One script invocation at a time in a parallel run (one JavaScript context).
+    private let scriptGate = AsyncGate()
+
+    /// Hands a finished result to the reporters, numbered in delivery order.
+    private func deliver(_ result: RequestResult) {
+        var result = result
+        emitted += 1
+        result.info.index = emitted
+        counts.add(result)
+        if configuration.keepResults { results.append(result) }
+        emit(.requestStarted(result.info))
+        emit(.requestFinished(result))
+    }
+
+    /// Runs `items` in order for one iteration (setNextRequest may jump within them),
+    /// handing each result to `deliver`. `all` is the run's whole selection, to tell
+    /// a jump outside a parallel lane from a jump to a name that does not exist.
+    /// Returns false when the run stops (interrupt, --bail, or a stop from a lane).
+    private func runSequence(
+        _ items: [ScheduledRequest], all: [ScheduledRequest], iteration: Int, iterations: Int, scopes: VariableScopes,
+        deliver: (RequestResult) -> Void
+    ) async -> Bool {
+        // An index, not a for-in: setNextRequest can jump anywhere in the iteration.
+        var position = 0
+        var executed = 0
+        let jumpLimit = max(1000, items.count * 100)
+        while position < items.count {
+            let s = items[position]
+            if configuration.cancellation.isCancelled || stopRequested { return false }
+            if requestsStarted > 0, configuration.delayBetweenRequestsMs > 0 {
+                try? await Task.sleep(nanoseconds: UInt64(configuration.delayBetweenRequestsMs) * 1_000_000)
+            }
+            requestsStarted += 1
+            executed += 1
+            let info = RequestInfo(
+                index: requestsStarted, id: s.request.id, name: s.request.name, folders: s.folderNames,
+                iteration: iteration + 1, iterations: iterations)
+            var (result, next) = await execute(s, info: info, scopes: scopes)
+            position += 1
+            switch next {
+            case nil: break
+            case .stop?: position = items.count
+            case .named(let target)?:
+                let matches = { (c: ScheduledRequest) in c.request.name == target || c.request.id == target || c.request.postmanId == target }
+                if let i = items.firstIndex(where: matches) {
+                    position = i
+                } else if all.count != items.count, all.contains(where: matches) {
+                    result.warnings.append(redactor.redact("setNextRequest(\"\(target)\"): that request is outside this parallel folder, which runs on its own; the folder stops here"))
+                    position = items.count
+                } else {
+                    result.warnings.append(redactor.redact("setNextRequest(\"\(target)\"): no request of this run has that name or id; the iteration stops here"))
+                    position = items.count
+                }
+            }
+            if executed >= jumpLimit, position < items.count {
+                result.status = .error
+                result.errorMessage = "setNextRequest sent this iteration through \(executed) requests; it looks like a loop, so the iteration stops (a script should end it with setNextRequest(null))"
+                position = items.count
+            }
+            deliver(result)
+            if configuration.bail, result.status == .failed || result.status == .error {
+                stopRequested = true
+                return false
+            }
+        }
+        return true
+    }
+
+    // MARK: - Parallel lanes
+
+    /// Runs the plan's stages in order; a stage's lanes run `configuration.parallel`
+    /// at a time. Each lane has its own copy of the variable scopes, taken when its
+    /// stage starts; when a stage ends, what its lanes changed is written back in
+    /// lane order, so later stages (and exports) see it as after a sequential run.
+    private func runParallel(_ plan: ParallelPlan, scheduled: [ScheduledRequest], iterations: Int) async {
+        for stage in plan.stages {
+            if configuration.cancellation.isCancelled || stopRequested { return }
+            switch stage {
+            case .sequential(let items):
+                _ = await runSequence(items, all: scheduled, iteration: 0, iterations: iterations, scopes: scopes) { self.deliver($0) }
+            case .lanes(let lanes):
+                await runLanes(lanes, all: scheduled, iterations: iterations)
+            }
+        }
+    }
+
+    private func runLanes(_ lanes: [ParallelPlan.Lane], all: [ScheduledRequest], iterations: Int) async {
+        let start = scopes.copy()
+        let order = OrderedDelivery(count: lanes.count) { [self] lane in
+            if lanes[lane].announcesIteration { emit(.iterationStarted(iteration: lanes[lane].iteration + 1, of: iterations)) }
+        } deliver: { [self] result in
+            deliver(result)
+        }
+        var finishedScopes: [Int: VariableScopes] = [:]
+        let limit = configuration.parallel
+        // Lanes start in order, at most `limit` at once, and no further than a window
+        // ahead of the lane being reported, so buffered results stay bounded.
+        let window = max(limit * 4, 8)
+        await withTaskGroup(of: (Int, VariableScopes).self) { group in
+            var next = 0
+            var running = 0
+            while next < lanes.count || running > 0 {
+                while running < limit, next < lanes.count, next < order.head + window,
+                      !configuration.cancellation.isCancelled, !stopRequested {
+                    let lane = lanes[next]
+                    let ordinal = next
+                    let laneScopes = start.copy()
+                    if let i = lane.dataIteration { laneScopes.data = configuration.dataRow(i) }
+                    group.addTask { [self] in
+                        _ = await runSequence(lane.items, all: all, iteration: lane.iteration, iterations: iterations, scopes: laneScopes) {
+                            order.deliver($0, lane: ordinal)
+                        }
+                        return (ordinal, laneScopes)
+                    }
+                    next += 1
+                    running += 1
+                }
+                guard let (ordinal, laneScopes) = await group.next() else { break }
+                running -= 1
+                finishedScopes[ordinal] = laneScopes
+                order.finished(ordinal)
+            }
+        }
+        // Lanes that never started (interrupt, --bail) are reported as not run, by omission.
+        order.flushAll()
+        for ordinal in finishedScopes.keys.sorted() { scopes.absorb(finishedScopes[ordinal]!, since: start) }
+    }
+
     // MARK: - One request
 
-    private func execute(_ scheduled: ScheduledRequest, info: RequestInfo) async -> (RequestResult, NextRequest?) {
+    private func execute(_ scheduled: ScheduledRequest, info: RequestInfo, scopes: VariableScopes) async -> (RequestResult, NextRequest?) {
         let clock = ContinuousClock.now
         func elapsed() -> Double {
             let d = ContinuousClock.now - clock
@@ -137,7 +250,7 @@ public final class Runner {
             let scripts = ScriptSteps.scripts(.preRequest, for: s)
             if !scripts.isEmpty {
                 let original = ScriptSteps.requestJSON(s.request)
-                let outcome = await runScripts(runner, .preRequest, scripts, s, info, request: original, response: nil)
+                let outcome = await runScripts(runner, .preRequest, scripts, s, info, scopes: scopes, request: original, response: nil)
                 scriptTests += outcome.tests
                 console += outcome.console
                 next = outcome.nextRequest ?? next
@@ -185,7 +298,7 @@ public final class Runner {
                 if let runner = scriptRunner, let response = outcome.response {
                     let scripts = ScriptSteps.scripts(.test, for: s)
                     if !scripts.isEmpty {
-                        let tests = await runScripts(runner, .test, scripts, s, info, request: ScriptSteps.sentRequestJSON(built, spec: s.request), response: ScriptSteps.responseJSON(response, jar: transport.cookieJar()))
+                        let tests = await runScripts(runner, .test, scripts, s, info, scopes: scopes, request: ScriptSteps.sentRequestJSON(built, spec: s.request), response: ScriptSteps.responseJSON(response, jar: transport.cookieJar()))
                         outcome.checks.assertions += tests.tests
                         console += tests.console
                         next = tests.nextRequest ?? next
@@ -208,8 +321,11 @@ public final class Runner {
     /// Runs one phase's scripts and folds their variable changes into the scopes.
     private func runScripts(
         _ runner: any ScriptRunning, _ phase: ScriptSpec.Phase, _ scripts: [ScriptSpec], _ s: ScheduledRequest, _ info: RequestInfo,
-        request: JSON, response: JSON?
+        scopes: VariableScopes, request: JSON, response: JSON?
     ) async -> ScriptOutcome {
+        // One JavaScript context: parallel lanes take turns (a no-op when sequential).
+        await scriptGate.enter()
+        defer { scriptGate.leave() }
         var context: JSONObject = ["request": request, "variables": ScriptSteps.variables(scopes, folders: s.folders),
                                    "info": ScriptSteps.info(s, info, phase: phase, environmentName: configuration.environment?.name)]
         if let response { context["response"] = response }

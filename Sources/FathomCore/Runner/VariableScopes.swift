@@ -30,6 +30,32 @@ public final class VariableScopes: @unchecked Sendable {
         commandLineSecrets = configuration.secretVariables
     }
 
+    private init(copying other: VariableScopes) {
+        globals = other.globals
+        collection = other.collection
+        environment = other.environment
+        data = other.data
+        commandLine = other.commandLine
+        commandLineSecrets = other.commandLineSecrets
+        local = other.local
+    }
+
+    /// An independent copy: a parallel lane's scopes.
+    public func copy() -> VariableScopes { VariableScopes(copying: self) }
+
+    /// Writes back what `lane` changed since `start` (set, changed or removed
+    /// values of the writable scopes), as if its requests had run here.
+    public func absorb(_ lane: VariableScopes, since start: VariableScopes) {
+        func merge(_ mine: inout JSONObject, _ theirs: JSONObject, _ before: JSONObject) {
+            for (k, v) in theirs.members where before[k] != v { mine[k] = v }
+            for (k, _) in before.members where theirs[k] == nil { mine[k] = nil }
+        }
+        merge(&globals, lane.globals, start.globals)
+        merge(&collection, lane.collection, start.collection)
+        merge(&environment, lane.environment, start.environment)
+        merge(&local, lane.local, start.local)
+    }
+
     /// The value of `name` for a request under `folders` (the collection root first).
     public func lookup(_ name: String, folders: ArraySlice<Folder>) -> JSON? {
         if let v = local[name] { return v }

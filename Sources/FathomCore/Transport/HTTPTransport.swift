@@ -1,8 +1,9 @@
 /// Sends one HTTP exchange. The core talks to the network only through this
 /// protocol; `FathomCurl` implements it on libcurl, and tests may stub it.
 ///
-/// A transport is used from one task at a time (the runner is sequential), which
-/// lets an implementation reuse one connection cache across requests.
+/// A sequential run uses a transport from one task at a time, which lets an
+/// implementation reuse one handle; a parallel run sends from several lanes at
+/// once, all on the transport's `taskExecutor` when it has one.
 public protocol HTTPTransport: AnyObject, Sendable {
     /// Performs the exchange. Throws `TransportError` when no response could be
     /// obtained (connection, TLS, timeout, size limit); an HTTP error status is a
@@ -11,10 +12,14 @@ public protocol HTTPTransport: AnyObject, Sendable {
     /// The run's cookie jar, as libcurl's Netscape cookie-file lines (domain,
     /// subdomains, path, secure, expiry, name, value, tab-separated).
     func cookieJar() -> [String]
+    /// A serial executor the run's tasks should run on (the transport's own
+    /// thread or event loop), or nil; a parallel run's lanes all run on it.
+    var taskExecutor: (any TaskExecutor)? { get }
 }
 
 extension HTTPTransport {
     public func cookieJar() -> [String] { [] }
+    public var taskExecutor: (any TaskExecutor)? { nil }
 }
 
 /// A cookie of the jar.
