@@ -27,10 +27,13 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
-        .systemLibrary(
+        // JavaScriptCore's C API, opened with dlopen on first use on Linux (see
+        // include/CJavaScriptCore.h): only runs with scripts pay for loading it.
+        // The headers come from Debian's libjavascriptcoregtk-4.1-dev.
+        .target(
             name: "CJavaScriptCore",
-            pkgConfig: "javascriptcoregtk-4.1",
-            providers: [.apt(["libjavascriptcoregtk-4.1-dev"])]
+            cSettings: [.unsafeFlags(["-I/usr/include/webkitgtk-4.1"], .when(platforms: [.linux]))],
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
         ),
         .systemLibrary(
             name: "CCrypto",
@@ -53,6 +56,7 @@ let package = Package(
         // Postman's script sandbox (pm, chai, require) on JavaScriptCore: the only module that touches JSC.
         .target(
             name: "FathomScript", dependencies: ["FathomCore", "CJavaScriptCore"],
+            swiftSettings: [.unsafeFlags(["-Xcc", "-I/usr/include/webkitgtk-4.1"], .when(platforms: [.linux]))],
             linkerSettings: [.linkedFramework("JavaScriptCore", .when(platforms: [.macOS]))]
         ),
 

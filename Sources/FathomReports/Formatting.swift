@@ -45,14 +45,7 @@ enum Format {
     /// ISO 8601 in UTC with milliseconds, e.g. `2025-01-31T12:00:00.004Z`.
     static func iso8601Millis(secondsSince1970 t: Double) -> String {
         // Integer milliseconds, so binary fractions do not truncate 0.004 to 0.003.
-        let totalMs = Int64((t * 1000).rounded())
-        var seconds = totalMs / 1000
-        var millis = totalMs % 1000
-        if millis < 0 { millis += 1000; seconds -= 1 }
-        var text = Date(timeIntervalSince1970: Double(seconds)).formatted(.iso8601)
-        if text.hasSuffix("Z") { text.removeLast() }
-        let digits = String(millis)
-        return text + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+        CivilDate.iso8601(millisecondsSince1970: Int64((t * 1000).rounded()))
     }
 
     /// Milliseconds rounded to microseconds, for JSON.

@@ -56,6 +56,9 @@ public final class JUnitReporter: Reporter {
     private var summary: RunSummary?
     private var collection = "fathom"
     private var spool: Spool?
+    /// Writes each request's suite as it finishes, inside a `<testsuites>` whose
+    /// opening was cut off, so one writer serves the whole run.
+    private var suiteWriter: XMLWriter?
     private var problem: XMLError?
     private var sawResults = false
     private var tests = 0, failures = 0, errors = 0, suites = 0
@@ -96,7 +99,19 @@ public final class JUnitReporter: Reporter {
         suites += 1
         sumMs += result.durationMs
         do {
-            let text = try Self.fragment { w throws(XMLError) in try self.write(suite, to: w) }
+            let w: XMLWriter
+            if let existing = suiteWriter {
+                w = existing
+            } else {
+                w = try XMLWriter(indent: true)
+                try w.startDocument()
+                try w.startElement("testsuites")
+                try w.comment("fathom-suites")
+                _ = w.takeOutput()
+                suiteWriter = w
+            }
+            try write(suite, to: w)
+            let text = w.takeOutput()
             if spool == nil { spool = try Spool() }
             try spool!.append(text)
         } catch let e as XMLError {
@@ -167,25 +182,6 @@ public final class JUnitReporter: Reporter {
         let line = "  <!--\(marker)-->\n"
         guard let range = text.range(of: line) else { throw XMLError("the JUnit frame has no place for the suites") }
         return (String(text[..<range.lowerBound]), String(text[range.upperBound...]))
-    }
-
-    /// The text one element contributes inside `<testsuites>`, indented as there:
-    /// written inside a frame whose opening is cut off.
-    static func fragment(_ body: (XMLWriter) throws(XMLError) -> Void) throws(XMLError) -> String {
-        let marker = "fathom-fragment"
-        let w = try XMLWriter(indent: true)
-        try w.startDocument()
-        try w.startElement("testsuites")
-        try w.comment(marker)
-        try body(w)
-        try w.endElement()
-        try w.endDocument()
-        let text = w.result()
-        let open = "  <!--\(marker)-->\n"
-        guard let start = text.range(of: open), let end = text.range(of: "</testsuites>", options: .backwards) else {
-            throw XMLError("a JUnit suite could not be rendered")
-        }
-        return String(text[start.upperBound..<end.lowerBound])
     }
 
     private func write(_ suite: JUnitSuite, to w: XMLWriter) throws(XMLError) {

@@ -40,14 +40,25 @@ final class Spool {
         unlink(path)
     }
 
+    /// Entries not yet written: one write per 64 KiB rather than per entry.
+    private var pending: [UInt8] = []
+
     deinit { try? handle.close() }
 
     func append(_ text: String) throws {
-        try handle.write(contentsOf: Data(text.utf8))
+        pending.append(contentsOf: text.utf8)
+        if pending.count >= 64 * 1024 { try flush() }
+    }
+
+    private func flush() throws {
+        guard !pending.isEmpty else { return }
+        try pending.withUnsafeBytes { try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0.baseAddress!), count: $0.count, deallocator: .none)) }
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// Copies everything spooled, in chunks, to `out`.
     func copy(to out: FileHandle) throws {
+        try flush()
         let end = try handle.offset()
         try handle.seek(toOffset: 0)
         defer { try? handle.seek(toOffset: end) }
@@ -58,6 +69,7 @@ final class Spool {
     }
 
     func contents() -> String {
+        try? flush()
         guard let end = try? handle.offset() else { return "" }
         try? handle.seek(toOffset: 0)
         defer { try? handle.seek(toOffset: end) }

@@ -3,7 +3,8 @@ import Foundation
 
 /// The reporters a run writes to, chosen by name (`--reporter console,junit,json`),
 /// with their files named after the collection in one directory, and finished
-/// together when the run ends.
+/// together when the run ends. The file reporters run on threads of their own
+/// (`QueuedReporter`); the console prints in the run's thread, as it goes.
 public final class ReportSet {
     public static let known = ["console", "junit", "json"]
 
@@ -25,11 +26,11 @@ public final class ReportSet {
             case "console": reporters.append(console())
             case "junit":
                 let path = (directory as NSString).appendingPathComponent("\(slug).junit.xml")
-                reporters.append(JUnitReporter(outputPath: path))
+                reporters.append(QueuedReporter(JUnitReporter(outputPath: path), label: "fathom.report.junit"))
                 files.append(path)
             case "json":
                 let path = (directory as NSString).appendingPathComponent("\(slug).json")
-                reporters.append(JSONReporter(outputPath: path))
+                reporters.append(QueuedReporter(JSONReporter(outputPath: path), label: "fathom.report.json"))
                 files.append(path)
             default: continue
             }
@@ -72,5 +73,34 @@ public final class ReportSet {
         }
         while out.hasSuffix("-") { out.removeLast() }
         return out.isEmpty ? "collection" : out
+    }
+}
+
+/// Runs a file reporter on a thread of its own: `handle` hands the event over and
+/// returns, so rendering a request's JUnit or JSON entry overlaps the next request
+/// instead of delaying it; `finish` waits for everything handed over, then finishes.
+/// Events keep their order (one serial queue per reporter). At most `capacity`
+/// events wait at once, so a slow disk slows the run rather than filling memory.
+public final class QueuedReporter: Reporter, @unchecked Sendable {
+    private let inner: any Reporter
+    private let queue: DispatchQueue
+    private let slots: DispatchSemaphore
+
+    public init(_ inner: any Reporter, label: String, capacity: Int = 1024) {
+        self.inner = inner
+        queue = DispatchQueue(label: label)
+        slots = DispatchSemaphore(value: capacity)
+    }
+
+    public func handle(_ event: RunEvent) {
+        slots.wait()
+        queue.async {
+            self.inner.handle(event)
+            self.slots.signal()
+        }
+    }
+
+    public func finish() throws {
+        try queue.sync { try inner.finish() }
     }
 }

@@ -1,4 +1,4 @@
-import CJavaScriptCore
+internal import CJavaScriptCore
 import FathomCore
 import Foundation
 
@@ -43,6 +43,10 @@ public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
         self.hashing = hashing
         self.dynamic = dynamic
         modules = ModuleLoader(root: moduleRoot)
+        // JavaScriptCore is opened here, on the first engine of the process.
+        guard fathom_jsc_load() == 0 else {
+            throw ScriptEngineError(description: String(cString: fathom_jsc_error()))
+        }
         group = JSContextGroupCreate()
         context = JSGlobalContextCreateInGroup(group, nil)
         guard let chai = FileManager.default.contents(atPath: chaiPath).flatMap({ String(data: $0, encoding: .utf8) }) else {

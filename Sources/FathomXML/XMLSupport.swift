@@ -21,11 +21,11 @@ enum LibXML2 {
     static func withXMLChars<R, E: Error>(
         _ string: String, _ body: (UnsafePointer<xmlChar>) throws(E) -> R
     ) throws(E) -> R {
-        var bytes = Array(string.utf8)
-        bytes.append(0)
-        return try bytes.withUnsafeBufferPointer { (buffer) throws(E) -> R in
-            try body(buffer.baseAddress!)
+        // withCString hands out a native string's own NUL-terminated bytes: no copy.
+        let result: Result<R, E> = string.withCString { chars in
+            chars.withMemoryRebound(to: xmlChar.self, capacity: 1) { x in Result { () throws(E) -> R in try body(x) } }
         }
+        return try result.get()
     }
 
     /// Copies an `xmlChar*` into a String (nil pointer → nil); does not free it.
@@ -66,6 +66,13 @@ public enum XMLText {
     /// newline and carriage return; U+FFFE, U+FFFF) with a visible `\uXXXX` escape,
     /// so the document stays well-formed and the reader still sees what was there.
     public static func sanitize(_ text: String) -> String {
+        // Fast path: printable ASCII, tabs and line breaks are all allowed.
+        var plain = true
+        for b in text.utf8 where b < 0x20 ? (b != 0x09 && b != 0x0A && b != 0x0D) : b >= 0x80 {
+            plain = false
+            break
+        }
+        if plain { return text }
         guard text.unicodeScalars.contains(where: { !isAllowed($0) }) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {

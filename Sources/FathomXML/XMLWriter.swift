@@ -136,6 +136,17 @@ public final class XMLWriter {
         return String(cString: content)
     }
 
+    /// The text written since the last call (or the start), removed from the
+    /// buffer: a long document can be handed on piece by piece while the writer
+    /// keeps its place (open elements, indentation).
+    public func takeOutput() -> String {
+        _ = xmlTextWriterFlush(writer)
+        guard let content = xmlBufferContent(buffer) else { return "" }
+        let text = String(cString: content)
+        xmlBufferEmpty(buffer)
+        return text
+    }
+
     private func check(_ rc: Int32, _ call: String) throws(XMLError) {
         if rc < 0 {
             let detail = LibXML2.lastErrorMessage().map { ": \($0)" } ?? ""
@@ -147,13 +158,15 @@ public final class XMLWriter {
     private func validateName(_ name: String) throws(XMLError) {
         // Fast path: the ASCII names reporters write (`testcase`, `name`, ...).
         var ascii = !name.isEmpty
-        for (i, b) in name.utf8.enumerated() {
+        var first = true
+        for b in name.utf8 {
             let letter = (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F || b == 0x3A
             let other = (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E
-            if !(letter || (i > 0 && other)) {
+            if !(letter || (!first && other)) {
                 ascii = false
                 break
             }
+            first = false
         }
         if ascii { return }
         guard let first = name.unicodeScalars.first,

@@ -27,6 +27,8 @@ enum ParallelFolders {
         var out: [Diagnostic] = []
         for group in groups where group.count > 1 {
             let captures = group.map { captured(in: $0) }
+            // Nothing captured in the group: nothing to depend on, no file to read.
+            if captures.allSatisfy(\.isEmpty) { continue }
             for (gi, user) in group.enumerated() {
                 let own = captures[gi]
                 for (file, names) in uses(in: user) {

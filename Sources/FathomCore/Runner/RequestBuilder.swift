@@ -307,7 +307,7 @@ struct RequestBuilder {
         if !queryPairs.isEmpty {
             let encoded = queryPairs.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&")
             if let hash = url.firstIndex(of: "#") { url = String(url[..<hash]) }
-            url += (url.contains("?") ? (url.hasSuffix("?") || url.hasSuffix("&") ? "" : "&") : "?") + encoded
+            url += (url.utf8.contains(0x3F) ? (url.hasSuffix("?") || url.hasSuffix("&") ? "" : "&") : "?") + encoded
         }
         let urlBeforeRewrite = url
         var rewriteHeaders: [String] = []
@@ -347,7 +347,7 @@ struct RequestBuilder {
                 case .header(let value): setHeader("Authorization", value)
                 case .query(let params):
                     let extra = params.map { OAuth1Signer.encode($0.0) + "=" + OAuth1Signer.encode($0.1) }.joined(separator: "&")
-                    url += (url.contains("?") ? (url.hasSuffix("?") || url.hasSuffix("&") ? "" : "&") : "?") + extra
+                    url += (url.utf8.contains(0x3F) ? (url.hasSuffix("?") || url.hasSuffix("&") ? "" : "&") : "?") + extra
                 case .form(let params): formPairs = (formPairs ?? []) + params
                 }
             } catch {
@@ -369,7 +369,7 @@ struct RequestBuilder {
         if case .none = bodyPlan, let body { bodyPlan = .text(String(decoding: body, as: UTF8.self)) }
 
         // A line break in a header would let a value forge more headers: refuse it.
-        for h in headers where h.name.isEmpty || (h.name + h.value).utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) || h.name.contains(":") {
+        for h in headers where h.name.isEmpty || (h.name + h.value).utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) || h.name.utf8.contains(0x3A) {
             throw located("/headers", "header '\(h.name)' has an empty name, a ':' in its name, or a line break in its name or value; remove it (check the variables it uses)")
         }
         if let contentType, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {

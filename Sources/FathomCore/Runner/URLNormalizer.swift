@@ -18,7 +18,18 @@
 /// what browsers accept, and libcurl's URL API encodes differently from Postman,
 /// whose wire format collections written for it rely on.
 public enum URLNormalizer {
+    /// The last URL normalised and its result: a suite sends most requests to the
+    /// same few URLs (a GraphQL API to one), and normalising is a pure function.
+    private static let last = Locked<(input: String, output: String)?>(nil)
+
     public static func normalize(_ input: String) -> String {
+        if let hit = last.withLock({ $0 }), hit.input == input { return hit.output }
+        let output = normalizeUncached(input)
+        last.withLock { $0 = (input, output) }
+        return output
+    }
+
+    static func normalizeUncached(_ input: String) -> String {
         let parts = parse(input)
         var out = (parts.scheme?.lowercased() ?? "http") + "://"
         if let user = parts.user {
