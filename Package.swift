@@ -41,6 +41,9 @@ let package = Package(
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
 
+        // Process-wide settings of the executable (malloc tuning) that Swift cannot reach.
+        .target(name: "CProcess"),
+
         // The core: model, loader, templates, JSONPath, assertions, runner. No C modules.
         .target(name: "FathomCore"),
 
@@ -83,7 +86,7 @@ let package = Package(
         // The command line: thin commands over the modules above.
         .executableTarget(name: "fathom", dependencies: [
             "FathomCore", "FathomCurl", "FathomXML", "FathomCrypto", "FathomScript", "FathomPostman", "FathomReports", "FathomMock",
-            "FathomGraphQL", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "FathomGraphQL", "CProcess", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
