@@ -73,6 +73,33 @@ import Testing
         #expect(b.contains(#"tests="24""#), "\(b)")
     }
 
+    @Test func scriptsTakeTurnsInParallelIterationsAndGiveTheSequentialResults() async throws {
+        let d = TempDir()
+        let c = "collections/postman/sonar.postman_collection.json"
+        let seq = try await runFathom(["run", c, "--mock", "-n", "4", "-r", "console,junit", "--reports-dir", d.path + "/seq"])
+        let par = try await runFathom(["run", c, "--mock", "-n", "4", "--parallel", "4", "-r", "console,junit", "--reports-dir", d.path + "/par"])
+        #expect(seq.status == 0, "\(seq.output)")
+        #expect(par.status == 0, "\(par.output)")
+        #expect(Self.stable(par.stdout) == Self.stable(seq.stdout))
+        let a = try #require(d.read("seq/sonar-api-postman.junit.xml"))
+        let b = try #require(d.read("par/sonar-api-postman.junit.xml"))
+        #expect(Self.stable(a) == Self.stable(b))
+        #expect(b.contains(#"tests="64""#), "\(b.prefix(300))")
+    }
+
+    @Test func bailStopsEveryLane() async throws {
+        let d = TempDir()
+        d.write("c/collection.json", #"{"fathom": 1, "name": "Bail"}"#)
+        d.write("c/01-slow.json", #"{"url": "{{instance}}/delay/1", "assert": [{"status": 200}]}"#)
+        d.write("c/02-fail.json", #"{"url": "{{instance}}/status/500", "assert": [{"status": 200}]}"#)
+        let r = try await runFathom(["run", d.path + "/c", "--mock", "-n", "20", "--parallel", "2", "--bail", "-r", "console,junit", "--reports-dir", d.path + "/r"])
+        #expect(r.status == 1, "\(r.output)")
+        let junit = try #require(d.read("r/bail.junit.xml"))
+        let suites = junit.components(separatedBy: "<testsuite ").count - 1
+        // The two lanes in flight finish their request; no lane starts after the failure.
+        #expect(suites >= 2 && suites <= 6, "\(suites) suites")
+    }
+
     @Test func severalCollectionsRunTogetherEachWithItsReportsInOrder() async throws {
         let d = TempDir()
         for (name, status) in [("One", 200), ("Two", 200), ("Three", 418)] {
