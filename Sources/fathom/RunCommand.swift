@@ -297,7 +297,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let summary: RunSummary
         let runner: Runner
-        if config.parallel > 1 {
+        if ParallelPlan.runsInParallel(spec, config) {
             // One event loop drives every transfer and runs the lanes between them.
             let transport = CurlMultiTransport()
             runner = Runner(collection: spec, configuration: config, transport: transport, xpath: LibXMLXPath(), reporters: reports.reporters, scriptRunner: engine)

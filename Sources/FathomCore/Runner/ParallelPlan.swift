@@ -11,7 +11,7 @@ import Dispatch
 ///   marked run in order between the stages, as they would sequentially.
 ///
 /// A plan with no stage of two lanes or more is not parallel: the run is sequential.
-struct ParallelPlan {
+public struct ParallelPlan {
     struct Lane: Sendable {
         var items: [ScheduledRequest]
         /// 0-based iteration the lane's requests belong to.
@@ -73,6 +73,15 @@ struct ParallelPlan {
             if case .lanes(let l) = stage { return l.count > 1 }
             return false
         }
+    }
+
+    /// Whether a run of `collection` with `configuration` would run lanes at once
+    /// (so the command picks a transport that can carry several transfers).
+    public static func runsInParallel(_ collection: CollectionSpec, _ configuration: RunConfiguration) -> Bool {
+        ParallelPlan(
+            collection: collection, scheduled: RequestSelection.select(collection, configuration),
+            iterations: configuration.effectiveIterationCount, limit: configuration.parallel
+        ).isParallel
     }
 
     /// The top-level folder of `s` when it is marked parallel.
