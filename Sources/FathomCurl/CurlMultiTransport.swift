@@ -28,6 +28,9 @@ public final class CurlMultiTransport: HTTPTransport, @unchecked Sendable {
     private let share: UnsafeMutableRawPointer
     private let userAgent: String?
     private var thread: Thread?
+    /// The loop thread's id, for telling a post from the loop itself (which needs
+    /// no wake-up: the loop reads its inbox before it polls again).
+    private let loopThreadID = Locked<pthread_t?>(nil)
 
     // Loop-thread state.
     private var idleShared: [CurlHandle] = []
@@ -133,7 +136,7 @@ public final class CurlMultiTransport: HTTPTransport, @unchecked Sendable {
 
     /// The shared cookie jar, as Netscape cookie-file lines.
     public func cookieJar() -> [String] {
-        if Thread.current == thread { return readJar() }
+        if onLoopThread { return readJar() }
         let done = DispatchSemaphore(value: 0)
         let lines = Locked<[String]>([])
         guard post(.call {
@@ -163,7 +166,7 @@ public final class CurlMultiTransport: HTTPTransport, @unchecked Sendable {
             box.work.append(work)
             return true
         }
-        if accepted { curl_multi_wakeup(multi) }
+        if accepted, !onLoopThread { curl_multi_wakeup(multi) }
         return accepted
     }
 
@@ -171,7 +174,13 @@ public final class CurlMultiTransport: HTTPTransport, @unchecked Sendable {
         post(.job(job))
     }
 
+    private var onLoopThread: Bool {
+        guard let id = loopThreadID.withLock({ $0 }) else { return false }
+        return pthread_equal(id, pthread_self()) != 0
+    }
+
     private func runLoop() {
+        loopThreadID.withLock { $0 = pthread_self() }
         var running: Int32 = 0
         var batch: [Work] = []
         while true {

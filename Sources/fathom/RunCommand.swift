@@ -194,11 +194,13 @@ struct RunCommand: AsyncParsableCommand {
             // --parallel N, N of them at once, their console output kept in order.
             let console = OrderedOutput(count: prepared.count)
             let outcomes = Locked<[Int: (Int32, [String])]>([:])
+            // --bail: no further collection starts once one has failed.
+            let bailed = { bail && outcomes.withLock { $0.values.contains { $0.0 == 1 || $0.0 == 3 } } }
             await withTaskGroup(of: Void.self) { group in
                 var next = 0
                 var running = 0
                 while next < prepared.count || running > 0 {
-                    while running < lanes, next < prepared.count, !cancellation.isCancelled {
+                    while running < lanes, next < prepared.count, !cancellation.isCancelled, !bailed() {
                         let index = next
                         let p = prepared[index]
                         group.addTask {
@@ -362,36 +364,34 @@ final class OrderedOutput: Sendable {
 
     init(count: Int) { self.count = count }
 
+    // Writes happen under the lock: a collection that has just become the head
+    // must not print before what was held for it.
     func write(_ text: String, from index: Int) {
-        let now = state.withLock { s -> Bool in
-            if index == s.head { return true }
-            s.held[index, default: []].append(text)
-            return false
+        state.withLock { s in
+            if index == s.head {
+                writeStandardOutput(text)
+            } else {
+                s.held[index, default: []].append(text)
+            }
         }
-        if now { writeStandardOutput(text) }
     }
 
     func finished(_ index: Int) {
-        let out = state.withLock { s -> [String] in
+        state.withLock { s in
             s.finished.insert(index)
-            var out: [String] = []
             while s.finished.contains(s.head) {
                 s.head += 1
-                out += s.held.removeValue(forKey: s.head) ?? []
+                for text in s.held.removeValue(forKey: s.head) ?? [] { writeStandardOutput(text) }
             }
-            return out
         }
-        for text in out { writeStandardOutput(text) }
     }
 
     /// What is still held (an interrupted run), in order.
     func flushAll() {
-        let out = state.withLock { s -> [String] in
-            let keys = s.held.keys.sorted()
-            var out: [String] = []
-            for k in keys { out += s.held.removeValue(forKey: k) ?? [] }
-            return out
+        state.withLock { s in
+            for k in s.held.keys.sorted() {
+                for text in s.held.removeValue(forKey: k) ?? [] { writeStandardOutput(text) }
+            }
         }
-        for text in out { writeStandardOutput(text) }
     }
 }

@@ -125,6 +125,10 @@ import Testing
         let two = try #require(r.stdout.range(of: "Two\n"))
         let three = try #require(r.stdout.range(of: "Three\n"))
         #expect(one.lowerBound < two.lowerBound && two.lowerBound < three.lowerBound, "\(r.stdout)")
+        // With --bail, Three fails and nothing after it starts.
+        let bailed = try await runFathom(["run"] + [paths[2], paths[0]] + ["--mock", "--bail", "--reports-dir", d.path + "/b"])
+        #expect(bailed.status == 1)
+        #expect(d.read("b/three.junit.xml") != nil && d.read("b/one.junit.xml") == nil, "\(bailed.output)")
         // Sequentially, the same outcome and output.
         #expect(Self.stable(seq.stdout) == Self.stable(r.stdout))
     }
