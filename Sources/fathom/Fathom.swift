@@ -33,7 +33,9 @@ struct Fathom: AsyncParsableCommand {
             if exitCode(for: error) == .success {
                 exit(withError: error)
             }
-            let message = fullMessage(for: error)
+            var message = fullMessage(for: error)
+            // ArgumentParser starts validation messages with its own "Error: ".
+            if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
             writeStandardError("error: \(message)\n")
             if !message.contains("Usage:") {
                 writeStandardError("Run 'fathom --help' for usage.\n")

@@ -15,6 +15,13 @@ import Testing
         return t
     }
 
+    /// A JSON report's top-level field.
+    static func reportField(_ d: TempDir, _ file: String, _ key: String) throws -> Any? {
+        let text = try #require(d.read(file))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        return object[key]
+    }
+
     /// Four parallel folders; each captures a value from its first response and
     /// sends it back (after a one-second delay on the instance) in its second.
     static func fourFolders(_ d: TempDir) -> String {
@@ -31,17 +38,17 @@ import Testing
     @Test func parallelFoldersRunAtOnceAndReportAsASequentialRun() async throws {
         let d = TempDir()
         let c = Self.fourFolders(d)
-        var started = Date()
         let seq = try await runFathom(["run", c, "--mock", "-r", "console,junit,json", "--reports-dir", d.path + "/seq"])
-        let seqWall = Date().timeIntervalSince(started)
         #expect(seq.status == 0, "\(seq.output)")
-        started = Date()
         let par = try await runFathom(["run", c, "--mock", "-r", "console,junit,json", "--reports-dir", d.path + "/par", "--parallel", "4"])
-        let wall = Date().timeIntervalSince(started)
         #expect(par.status == 0, "\(par.output)")
         // Four one-second delays take four seconds one after another; at once, about
-        // one. Compared with the sequential run just measured, as the machine is shared.
-        #expect(wall < seqWall * 0.6, "parallel \(wall) s, sequential \(seqWall) s")
+        // one. The runs' own durations (from their JSON reports) leave out process
+        // and instance start-up, which a shared machine stretches unevenly.
+        let seqMs = try #require(try Self.reportField(d, "seq/parallel-folders.json", "durationMs") as? Double)
+        let parMs = try #require(try Self.reportField(d, "par/parallel-folders.json", "durationMs") as? Double)
+        #expect(seqMs >= 4000, "\(seqMs) ms")
+        #expect(parMs < seqMs * 0.6, "parallel \(parMs) ms, sequential \(seqMs) ms")
         #expect(Self.stable(par.stdout) == Self.stable(seq.stdout))
         let junitSeq = try #require(d.read("seq/parallel-folders.junit.xml"))
         let junitPar = try #require(d.read("par/parallel-folders.junit.xml"))
@@ -108,16 +115,22 @@ import Testing
             d.write("\(name)/b.json", #"{"url": "{{instance}}/status/\#(status)", "assert": [{"status": 200}]}"#)
         }
         let paths = ["One", "Two", "Three"].map { d.path + "/" + $0 }
-        var started = Date()
-        let seq = try await runFathom(["run"] + paths + ["--mock", "--reports-dir", d.path + "/s"])
-        let seqWall = Date().timeIntervalSince(started)
+        let seq = try await runFathom(["run"] + paths + ["--mock", "-r", "console,json", "--reports-dir", d.path + "/s"])
         #expect(seq.status == 1)
-        started = Date()
-        let r = try await runFathom(["run"] + paths + ["--mock", "--parallel", "3", "--reports-dir", d.path + "/r"])
-        let wall = Date().timeIntervalSince(started)
+        let r = try await runFathom(["run"] + paths + ["--mock", "--parallel", "3", "-r", "console,junit,json", "--reports-dir", d.path + "/r"])
         #expect(r.status == 1, "\(r.output)")
-        // Three two-second delays: six seconds one after another, about two at once.
-        #expect(wall < seqWall * 0.6, "parallel \(wall) s, sequential \(seqWall) s")
+        // Each collection takes two seconds: one after another, the third starts at
+        // least four seconds after the first; at once, within a second or so.
+        func startGap(_ dir: String) throws -> Double {
+            let first = try #require(try Self.reportField(d, "\(dir)/one.json", "startedAt") as? String)
+            let third = try #require(try Self.reportField(d, "\(dir)/three.json", "startedAt") as? String)
+            let f = ISO8601DateFormatter()
+            return try #require(f.date(from: third)).timeIntervalSince(try #require(f.date(from: first)))
+        }
+        let seqGap = try startGap("s")
+        let parGap = try startGap("r")
+        #expect(seqGap >= 3, "sequential gap \(seqGap) s")
+        #expect(parGap <= 2, "parallel gap \(parGap) s")
         for slug in ["one", "two", "three"] { #expect(d.read("r/\(slug).junit.xml") != nil, "\(slug)") }
         #expect(d.read("r/three.junit.xml")?.contains(#"failures="1""#) == true)
         // Whole collections, in the order given.
