@@ -380,45 +380,300 @@ public struct AWSv4Auth: Sendable, Equatable {
 }
 
 /// A request as written.
+///
+/// A value type whose fields live in one copy-on-write box: the collection tree
+/// and a run's schedule hold the same request without duplicating its 500-odd
+/// bytes of fields, and copying one (which the runner does for every request it
+/// runs) is a single retain instead of one per field.
 public struct RequestSpec: Sendable {
+    private struct Fields {
+        var id: String
+        var postmanId: String?
+        var source: SourceRef
+        var baseDirectory: String
+        var name: String
+        var description: String?
+        var tags: [String] = []
+        var method: String?
+        var url: String?
+        var query: [(name: String, values: [String])] = []
+        var headers: [HTTPHeader] = []
+        var auth: AuthSpec?
+        var options: JSONObject = JSONObject()
+        var body: BodySpec?
+        var assertions: [AssertionSpec] = []
+        var captures: [CaptureSpec] = []
+        var scripts: [ScriptSpec] = []
+        var examples: [JSON] = []
+        var skip: String?
+        var baseline: BaselineRules?
+    }
+
+    private final class Storage: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+    }
+
     /// Stable identity within the collection: the file's path relative to the
     /// collection root (`01-auth/01-me.json`), or the item's path in a Postman file.
-    public var id: String
+    public var id: String {
+        get { storage.fields.id }
+        _modify {
+            makeUnique()
+            yield &storage.fields.id
+        }
+        set {
+            makeUnique()
+            storage.fields.id = newValue
+        }
+    }
+
     /// The item's own id in a Postman file (`id` or `_postman_id`): what
     /// `pm.info.requestId` gives and `setNextRequest` may name.
-    public var postmanId: String?
+    public var postmanId: String? {
+        get { storage.fields.postmanId }
+        _modify {
+            makeUnique()
+            yield &storage.fields.postmanId
+        }
+        set {
+            makeUnique()
+            storage.fields.postmanId = newValue
+        }
+    }
+
     /// Where the request was written, for messages.
-    public var source: SourceRef
+    public var source: SourceRef {
+        get { storage.fields.source }
+        _modify {
+            makeUnique()
+            yield &storage.fields.source
+        }
+        set {
+            makeUnique()
+            storage.fields.source = newValue
+        }
+    }
+
     /// The directory relative file paths (multipart files, body files) start from.
-    public var baseDirectory: String
-    public var name: String
-    public var description: String?
-    public var tags: [String] = []
-    public var method: String?
-    public var url: String?
+    public var baseDirectory: String {
+        get { storage.fields.baseDirectory }
+        _modify {
+            makeUnique()
+            yield &storage.fields.baseDirectory
+        }
+        set {
+            makeUnique()
+            storage.fields.baseDirectory = newValue
+        }
+    }
+
+    public var name: String {
+        get { storage.fields.name }
+        _modify {
+            makeUnique()
+            yield &storage.fields.name
+        }
+        set {
+            makeUnique()
+            storage.fields.name = newValue
+        }
+    }
+
+    public var description: String? {
+        get { storage.fields.description }
+        _modify {
+            makeUnique()
+            yield &storage.fields.description
+        }
+        set {
+            makeUnique()
+            storage.fields.description = newValue
+        }
+    }
+
+    public var tags: [String] {
+        get { storage.fields.tags }
+        _modify {
+            makeUnique()
+            yield &storage.fields.tags
+        }
+        set {
+            makeUnique()
+            storage.fields.tags = newValue
+        }
+    }
+
+    public var method: String? {
+        get { storage.fields.method }
+        _modify {
+            makeUnique()
+            yield &storage.fields.method
+        }
+        set {
+            makeUnique()
+            storage.fields.method = newValue
+        }
+    }
+
+    public var url: String? {
+        get { storage.fields.url }
+        _modify {
+            makeUnique()
+            yield &storage.fields.url
+        }
+        set {
+            makeUnique()
+            storage.fields.url = newValue
+        }
+    }
+
     /// Query parameters: each value is a template string or an array of them.
-    public var query: [(name: String, values: [String])] = []
+    public var query: [(name: String, values: [String])] {
+        get { storage.fields.query }
+        _modify {
+            makeUnique()
+            yield &storage.fields.query
+        }
+        set {
+            makeUnique()
+            storage.fields.query = newValue
+        }
+    }
+
     /// Headers in order; a name may repeat (each one is sent).
-    public var headers: [HTTPHeader] = []
-    public var auth: AuthSpec?
-    public var options = JSONObject()
-    public var body: BodySpec?
-    public var assertions: [AssertionSpec] = []
-    public var captures: [CaptureSpec] = []
+    public var headers: [HTTPHeader] {
+        get { storage.fields.headers }
+        _modify {
+            makeUnique()
+            yield &storage.fields.headers
+        }
+        set {
+            makeUnique()
+            storage.fields.headers = newValue
+        }
+    }
+
+    public var auth: AuthSpec? {
+        get { storage.fields.auth }
+        _modify {
+            makeUnique()
+            yield &storage.fields.auth
+        }
+        set {
+            makeUnique()
+            storage.fields.auth = newValue
+        }
+    }
+
+    public var options: JSONObject {
+        get { storage.fields.options }
+        _modify {
+            makeUnique()
+            yield &storage.fields.options
+        }
+        set {
+            makeUnique()
+            storage.fields.options = newValue
+        }
+    }
+
+    public var body: BodySpec? {
+        get { storage.fields.body }
+        _modify {
+            makeUnique()
+            yield &storage.fields.body
+        }
+        set {
+            makeUnique()
+            storage.fields.body = newValue
+        }
+    }
+
+    public var assertions: [AssertionSpec] {
+        get { storage.fields.assertions }
+        _modify {
+            makeUnique()
+            yield &storage.fields.assertions
+        }
+        set {
+            makeUnique()
+            storage.fields.assertions = newValue
+        }
+    }
+
+    public var captures: [CaptureSpec] {
+        get { storage.fields.captures }
+        _modify {
+            makeUnique()
+            yield &storage.fields.captures
+        }
+        set {
+            makeUnique()
+            storage.fields.captures = newValue
+        }
+    }
+
     /// Pre-request and test scripts of the request itself.
-    public var scripts: [ScriptSpec] = []
+    public var scripts: [ScriptSpec] {
+        get { storage.fields.scripts }
+        _modify {
+            makeUnique()
+            yield &storage.fields.scripts
+        }
+        set {
+            makeUnique()
+            storage.fields.scripts = newValue
+        }
+    }
+
     /// Saved example responses (Postman's `response`), kept for import, never run.
-    public var examples: [JSON] = []
+    public var examples: [JSON] {
+        get { storage.fields.examples }
+        _modify {
+            makeUnique()
+            yield &storage.fields.examples
+        }
+        set {
+            makeUnique()
+            storage.fields.examples = newValue
+        }
+    }
+
     /// Skipped with this reason ("" when `skip: true`).
-    public var skip: String?
+    public var skip: String? {
+        get { storage.fields.skip }
+        _modify {
+            makeUnique()
+            yield &storage.fields.skip
+        }
+        set {
+            makeUnique()
+            storage.fields.skip = newValue
+        }
+    }
+
     /// The request's own baseline rules (added to its folders' and the collection's).
-    public var baseline: BaselineRules?
+    public var baseline: BaselineRules? {
+        get { storage.fields.baseline }
+        _modify {
+            makeUnique()
+            yield &storage.fields.baseline
+        }
+        set {
+            makeUnique()
+            storage.fields.baseline = newValue
+        }
+    }
 
     public init(id: String, name: String, source: SourceRef, baseDirectory: String? = nil) {
-        self.id = id
-        self.name = name
-        self.source = source
-        self.baseDirectory = baseDirectory ?? RequestSpec.directory(of: source.file)
+        storage = Storage(Fields(id: id, source: source, baseDirectory: baseDirectory ?? RequestSpec.directory(of: source.file), name: name))
     }
 
     /// The file the request was read from.
