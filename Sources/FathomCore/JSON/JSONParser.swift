@@ -25,19 +25,25 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// and a valid collection of 100,000 files neither pays for the maps nor keeps any
 /// file's text.
 public struct JSONSourceMap: Sendable {
-    final class Table: Sendable {
+    /// `@unchecked Sendable`: `state` is only touched under `Table.lock`, one lock
+    /// for every table (maps are built rarely, for messages), so a table costs one
+    /// small object per file rather than an object and a mutex.
+    final class Table: @unchecked Sendable {
+        private static let lock = Locked()
         let file: String?
-        let built: Locked<(values: [String: SourcePosition], keys: [String: SourcePosition])?>
+        private var state: (values: [String: SourcePosition], keys: [String: SourcePosition])?
         init(file: String?, values: [String: SourcePosition], keys: [String: SourcePosition], built: Bool) {
             self.file = file
-            self.built = Locked(built ? (values, keys) : nil)
+            state = built ? (values, keys) : nil
         }
 
         var maps: (values: [String: SourcePosition], keys: [String: SourcePosition]) {
-            built.withLock { state in
-                if let state { return state }
-                let made = file.flatMap(JSONSourceMap.readMaps(file:)) ?? ([:], [:])
-                state = made
+            if let state = Table.lock.withLock({ self.state }) { return state }
+            // Built outside the lock (it reads and parses the file); the first to finish wins.
+            let made = file.flatMap(JSONSourceMap.readMaps(file:)) ?? ([:], [:])
+            return Table.lock.withLock {
+                if let state = self.state { return state }
+                self.state = made
                 return made
             }
         }
