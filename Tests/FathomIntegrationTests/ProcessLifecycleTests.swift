@@ -90,19 +90,7 @@ import Glibc
         let reports = TempDir()
         let collectionPath = d.path
         let reportsPath = reports.path
-        let status: Int32 = try await withCheckedThrowingContinuation { c in
-            DispatchQueue.global().async {
-                do {
-                    let (p, out, _) = try self.start(["run", collectionPath, "--mock", "--reports-dir", reportsPath])
-                    _ = self.readUntil(out, "delay/1")
-                    usleep(300_000)
-                    kill(p.processIdentifier, SIGINT)
-                    _ = out.fileHandleForReading.readDataToEndOfFile()
-                    p.waitUntilExit()
-                    c.resume(returning: p.terminationStatus)
-                } catch { c.resume(throwing: error) }
-            }
-        }
+        let status = try await interrupt(["run", collectionPath, "--mock", "--reports-dir", reportsPath], after: "delay/1", waitMicros: 300_000)
         #expect(status == 130)
         let junit = try #require(reports.read("slow.junit.xml"))
         #expect(junit.contains("<testsuite "))
@@ -117,19 +105,7 @@ import Glibc
         let reports = TempDir()
         let collectionPath = d.path
         let reportsPath = reports.path
-        let status: Int32 = try await withCheckedThrowingContinuation { c in
-            DispatchQueue.global().async {
-                do {
-                    let (p, out, _) = try self.start(["run", collectionPath, "--mock", "-n", "12", "--parallel", "3", "--reports-dir", reportsPath])
-                    _ = self.readUntil(out, "delay/1")
-                    usleep(200_000)
-                    kill(p.processIdentifier, SIGINT)
-                    _ = out.fileHandleForReading.readDataToEndOfFile()
-                    p.waitUntilExit()
-                    c.resume(returning: p.terminationStatus)
-                } catch { c.resume(throwing: error) }
-            }
-        }
+        let status = try await interrupt(["run", collectionPath, "--mock", "-n", "12", "--parallel", "3", "--reports-dir", reportsPath], after: "delay/1", waitMicros: 200_000)
         #expect(status == 130)
         let path = reports.path + "/slow-lanes.junit.xml"
         let junit = try #require(reports.read("slow-lanes.junit.xml"))
@@ -138,6 +114,24 @@ import Glibc
         let xsd = "\(repoRoot)/../shared/corpus/junit/jenkinsci__xunit-plugin__junit-10.xsd"
         let (valid, out) = try shell("/usr/bin/xmllint", ["--noout", "--schema", xsd, path])
         #expect(valid == 0, "xmllint: \(out)")
+    }
+
+    /// Starts fathom, waits until its output shows `marker` and `waitMicros` more,
+    /// sends SIGINT, and returns the exit status.
+    func interrupt(_ arguments: [String], after marker: String, waitMicros: useconds_t) async throws -> Int32 {
+        try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global().async {
+                do {
+                    let (p, out, _) = try self.start(arguments)
+                    _ = self.readUntil(out, marker)
+                    usleep(waitMicros)
+                    kill(p.processIdentifier, SIGINT)
+                    _ = out.fileHandleForReading.readDataToEndOfFile()
+                    p.waitUntilExit()
+                    c.resume(returning: p.terminationStatus)
+                } catch { c.resume(throwing: error) }
+            }
+        }
     }
 
     /// Runs `fathom mock` with extra flags, sends `count` GraphQL requests with curl, stops it.

@@ -428,10 +428,6 @@ public struct RequestSpec: Sendable {
             makeUnique()
             yield &storage.fields.id
         }
-        set {
-            makeUnique()
-            storage.fields.id = newValue
-        }
     }
 
     /// The item's own id in a Postman file (`id` or `_postman_id`): what
@@ -442,10 +438,6 @@ public struct RequestSpec: Sendable {
             makeUnique()
             yield &storage.fields.postmanId
         }
-        set {
-            makeUnique()
-            storage.fields.postmanId = newValue
-        }
     }
 
     /// Where the request was written, for messages.
@@ -454,10 +446,6 @@ public struct RequestSpec: Sendable {
         _modify {
             makeUnique()
             yield &storage.fields.source
-        }
-        set {
-            makeUnique()
-            storage.fields.source = newValue
         }
     }
 
@@ -468,10 +456,6 @@ public struct RequestSpec: Sendable {
             makeUnique()
             yield &storage.fields.baseDirectory
         }
-        set {
-            makeUnique()
-            storage.fields.baseDirectory = newValue
-        }
     }
 
     public var name: String {
@@ -479,10 +463,6 @@ public struct RequestSpec: Sendable {
         _modify {
             makeUnique()
             yield &storage.fields.name
-        }
-        set {
-            makeUnique()
-            storage.fields.name = newValue
         }
     }
 
@@ -492,10 +472,6 @@ public struct RequestSpec: Sendable {
             makeUnique()
             yield &storage.fields.description
         }
-        set {
-            makeUnique()
-            storage.fields.description = newValue
-        }
     }
 
     public var tags: [String] {
@@ -503,10 +479,6 @@ public struct RequestSpec: Sendable {
         _modify {
             makeUnique()
             yield &storage.fields.tags
-        }
-        set {
-            makeUnique()
-            storage.fields.tags = newValue
         }
     }
 
@@ -516,10 +488,6 @@ public struct RequestSpec: Sendable {
             makeUnique()
             yield &storage.fields.method
         }
-        set {
-            makeUnique()
-            storage.fields.method = newValue
-        }
     }
 
     public var url: String? {
@@ -527,10 +495,6 @@ public struct RequestSpec: Sendable {
         _modify {
             makeUnique()
             yield &storage.fields.url
-        }
-        set {
-            makeUnique()
-            storage.fields.url = newValue
         }
     }
 
@@ -541,10 +505,6 @@ public struct RequestSpec: Sendable {
             makeUnique()
             yield &storage.fields.query
         }
-        set {
-            makeUnique()
-            storage.fields.query = newValue
-        }
     }
 
     /// Headers in order; a name may repeat (each one is sent).
@@ -554,10 +514,6 @@ public struct RequestSpec: Sendable {
             makeUnique()
             yield &storage.fields.headers
         }
-        set {
-            makeUnique()
-            storage.fields.headers = newValue
-        }
     }
 
     public var auth: AuthSpec? {
@@ -565,10 +521,6 @@ public struct RequestSpec: Sendable {
         _modify {
             makeUnique()
             yield &storage.fields.auth
-        }
-        set {
-            makeUnique()
-            storage.fields.auth = newValue
         }
     }
 
@@ -578,10 +530,6 @@ public struct RequestSpec: Sendable {
             makeUnique()
             yield &storage.fields.options
         }
-        set {
-            makeUnique()
-            storage.fields.options = newValue
-        }
     }
 
     public var body: BodySpec? {
@@ -589,10 +537,6 @@ public struct RequestSpec: Sendable {
         _modify {
             makeUnique()
             yield &storage.fields.body
-        }
-        set {
-            makeUnique()
-            storage.fields.body = newValue
         }
     }
 
@@ -602,10 +546,6 @@ public struct RequestSpec: Sendable {
             makeUnique()
             yield &storage.fields.assertions
         }
-        set {
-            makeUnique()
-            storage.fields.assertions = newValue
-        }
     }
 
     public var captures: [CaptureSpec] {
@@ -613,10 +553,6 @@ public struct RequestSpec: Sendable {
         _modify {
             makeUnique()
             yield &storage.fields.captures
-        }
-        set {
-            makeUnique()
-            storage.fields.captures = newValue
         }
     }
 
@@ -627,10 +563,6 @@ public struct RequestSpec: Sendable {
             makeUnique()
             yield &storage.fields.scripts
         }
-        set {
-            makeUnique()
-            storage.fields.scripts = newValue
-        }
     }
 
     /// Saved example responses (Postman's `response`), kept for import, never run.
@@ -639,10 +571,6 @@ public struct RequestSpec: Sendable {
         _modify {
             makeUnique()
             yield &storage.fields.examples
-        }
-        set {
-            makeUnique()
-            storage.fields.examples = newValue
         }
     }
 
@@ -653,10 +581,6 @@ public struct RequestSpec: Sendable {
             makeUnique()
             yield &storage.fields.skip
         }
-        set {
-            makeUnique()
-            storage.fields.skip = newValue
-        }
     }
 
     /// The request's own baseline rules (added to its folders' and the collection's).
@@ -665,10 +589,6 @@ public struct RequestSpec: Sendable {
         _modify {
             makeUnique()
             yield &storage.fields.baseline
-        }
-        set {
-            makeUnique()
-            storage.fields.baseline = newValue
         }
     }
 
