@@ -65,7 +65,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         guard let jar = try? CurlHandle(userAgent: userAgent) else { fatalError("curl_easy_init failed") }
         self.jar = jar
         self.userAgent = userAgent
-        executor = QueueTaskExecutor(queue: performQueue)
+        executor = SerialQueueExecutor(queue: performQueue)
         performQueue.setSpecific(key: CurlTransport.queueKey, value: ObjectIdentifier(self))
     }
 
@@ -170,15 +170,4 @@ private struct CancelSlot: @unchecked Sendable {
     let cells: [UnsafeMutablePointer<Int>]
     let ticket: Int
     func fire() { for cell in cells { fathom_atomic_store(cell, ticket) } }
-}
-
-/// Runs a task's jobs on a serial dispatch queue, one at a time.
-final class QueueTaskExecutor: TaskExecutor, @unchecked Sendable {
-    let queue: DispatchQueue
-    init(queue: DispatchQueue) { self.queue = queue }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-    }
 }

@@ -192,7 +192,7 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             // Each collection is its own run (own transport, cookies and reports); with
             // --parallel N, N of them at once, their console output kept in order.
-            let console = OrderedOutput(count: prepared.count)
+            let console = OrderedMerge<String>(count: prepared.count) { writeStandardOutput($0) }
             let outcomes = Locked<[Int: (Int32, [String])]>([:])
             // --bail: no further collection starts once one has failed.
             let bailed = { bail && outcomes.withLock { $0.values.contains { $0.0 == 1 || $0.0 == 3 } } }
@@ -204,7 +204,7 @@ struct RunCommand: AsyncParsableCommand {
                         let index = next
                         let p = prepared[index]
                         group.addTask {
-                            let outcome = await self.execute(p, console: { console.write($0, from: index) })
+                            let outcome = await self.execute(p, console: { console.add($0, from: index) })
                             console.finished(index)
                             outcomes.withLock { $0[index] = (outcome.status, outcome.problems) }
                         }
@@ -297,20 +297,14 @@ struct RunCommand: AsyncParsableCommand {
                 printError("fathom: warning: \(error); scripts are reported as skipped")
             }
         }
-        let summary: RunSummary
-        let runner: Runner
-        if ParallelPlan.runsInParallel(spec, config) {
-            // One event loop drives every transfer and runs the lanes between them.
-            let transport = CurlMultiTransport()
-            runner = Runner(collection: spec, configuration: config, transport: transport, xpath: LibXMLXPath(), reporters: reports.reporters, scriptRunner: engine)
-            summary = await withTaskExecutorPreference(transport.executor) { await runner.run() }
-            transport.close()
-        } else {
-            let transport = CurlTransport()
-            runner = Runner(collection: spec, configuration: config, transport: transport, xpath: LibXMLXPath(), reporters: reports.reporters, scriptRunner: engine)
-            // The run loop lives on the transport's thread: requests go out without thread hops.
-            summary = await withTaskExecutorPreference(transport.executor) { await runner.run() }
-        }
+        // A run with lanes gets the multi interface: one event loop drives every
+        // transfer and runs the lanes between them. Otherwise one easy handle, with
+        // the run loop on its thread so requests go out without thread hops.
+        let multi = ParallelPlan.runsInParallel(spec, config) ? CurlMultiTransport() : nil
+        let transport: any HTTPTransport = multi ?? CurlTransport()
+        let runner = Runner(collection: spec, configuration: config, transport: transport, xpath: LibXMLXPath(), reporters: reports.reporters, scriptRunner: engine)
+        let summary = await withTaskExecutorPreference(transport.taskExecutor) { await runner.run() }
+        multi?.close()
         var problems = reports.finish()
         if let baseline = config.baseline, baseline.mode == .record {
             do {
@@ -347,51 +341,5 @@ struct RunCommand: AsyncParsableCommand {
 final class NoTransport: HTTPTransport {
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         throw TransportError(.cancelled, "dry run: nothing is sent")
-    }
-}
-
-/// Console output of several collections run at once, kept in the order they were
-/// given: the earliest unfinished collection prints as it goes, the others are
-/// held until every collection before them has finished.
-final class OrderedOutput: Sendable {
-    private struct State {
-        var head = 0
-        var held: [Int: [String]] = [:]
-        var finished = Set<Int>()
-    }
-    private let state = Locked(State())
-    private let count: Int
-
-    init(count: Int) { self.count = count }
-
-    // Writes happen under the lock: a collection that has just become the head
-    // must not print before what was held for it.
-    func write(_ text: String, from index: Int) {
-        state.withLock { s in
-            if index == s.head {
-                writeStandardOutput(text)
-            } else {
-                s.held[index, default: []].append(text)
-            }
-        }
-    }
-
-    func finished(_ index: Int) {
-        state.withLock { s in
-            s.finished.insert(index)
-            while s.finished.contains(s.head) {
-                s.head += 1
-                for text in s.held.removeValue(forKey: s.head) ?? [] { writeStandardOutput(text) }
-            }
-        }
-    }
-
-    /// What is still held (an interrupted run), in order.
-    func flushAll() {
-        state.withLock { s in
-            for k in s.held.keys.sorted() {
-                for text in s.held.removeValue(forKey: k) ?? [] { writeStandardOutput(text) }
-            }
-        }
     }
 }

@@ -61,6 +61,20 @@ import Testing
         #expect(par.stdout.contains("zulu"))
     }
 
+    @Test func aOneRowDataFileReachesEveryStageOfAFolderParallelRun() async throws {
+        let d = TempDir()
+        d.write("c/collection.json", #"{"fathom": 1, "name": "Row", "parallel": true}"#)
+        d.write("c/01-first.json", #"{"url": "{{instance}}/anything?who={{who}}", "assert": [{"path": "$.args.who", "equals": "{{who}}"}, {"path": "$.args.who", "equals": "ada"}]}"#)
+        for name in ["left", "right"] {
+            d.write("c/\(name)/a.json", #"{"url": "{{instance}}/anything?who={{who}}", "assert": [{"path": "$.args.who", "equals": "ada"}]}"#)
+        }
+        d.write("c/99-last.json", #"{"url": "{{instance}}/anything?who={{who}}", "assert": [{"path": "$.args.who", "equals": "ada"}]}"#)
+        d.write("data.json", #"[{"who": "ada"}]"#)
+        let r = try await runFathom(["run", d.path + "/c", "--mock", "-d", d.path + "/data.json", "--parallel", "2", "-r", "console"])
+        #expect(r.status == 0, "\(r.output)")
+        #expect(r.stdout.contains("4 passed"), "\(r.stdout)")
+    }
+
     @Test func iterationsRunInParallelWithTheirOwnDataRows() async throws {
         let d = TempDir()
         d.write("c/collection.json", #"{"fathom": 1, "name": "Rows"}"#)

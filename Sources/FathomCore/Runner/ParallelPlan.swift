@@ -96,47 +96,66 @@ public struct ParallelPlan {
     }
 }
 
-/// Puts the results of lanes that finish in any order back into lane order: the
-/// lane at `head` reports as it goes, later lanes are buffered until every lane
-/// before them has finished. Used on the run's serial executor only.
-final class OrderedDelivery: @unchecked Sendable {
-    private(set) var head = 0
-    private var buffers: [Int: [RequestResult]] = [:]
-    private var finishedLanes = Set<Int>()
+/// Puts what lanes produce, in whatever order they finish, back into lane order:
+/// the lane at `head` goes straight through to `forward`, later lanes are held
+/// until every lane before them has finished. Thread-safe, and `begin` and
+/// `forward` are called under its lock, so what they write never interleaves.
+/// The runner orders lanes' results with it, the command several collections'
+/// console output.
+public final class OrderedMerge<Element>: @unchecked Sendable {
+    private struct State {
+        var head = 0
+        var held: [Int: [Element]] = [:]
+        var finished = Set<Int>()
+    }
+    private let state = Locked(State())
     private let count: Int
     private let begin: (Int) -> Void
-    private let forward: (RequestResult) -> Void
+    private let forward: (Element) -> Void
 
-    init(count: Int, begin: @escaping (Int) -> Void, deliver: @escaping (RequestResult) -> Void) {
+    /// - Parameters:
+    ///   - begin: called once for each lane as its output starts going through
+    ///     (lane 0 at once), before any of it.
+    ///   - forward: receives the elements in lane order.
+    public init(count: Int, begin: @escaping (Int) -> Void = { _ in }, forward: @escaping (Element) -> Void) {
         self.count = count
         self.begin = begin
-        forward = deliver
+        self.forward = forward
         if count > 0 { begin(0) }
     }
 
-    func deliver(_ result: RequestResult, lane: Int) {
-        if lane == head {
-            forward(result)
-        } else {
-            buffers[lane, default: []].append(result)
+    /// The lane whose output goes straight through.
+    public var head: Int { state.withLock { $0.head } }
+
+    public func add(_ element: Element, from lane: Int) {
+        state.withLock { s in
+            if lane == s.head {
+                forward(element)
+            } else {
+                s.held[lane, default: []].append(element)
+            }
         }
     }
 
-    func finished(_ lane: Int) {
-        finishedLanes.insert(lane)
-        while finishedLanes.contains(head) {
-            head += 1
-            guard head < count else { return }
-            begin(head)
-            for r in buffers.removeValue(forKey: head) ?? [] { forward(r) }
+    public func finished(_ lane: Int) {
+        state.withLock { s in
+            s.finished.insert(lane)
+            while s.finished.contains(s.head) {
+                s.head += 1
+                guard s.head < count else { return }
+                begin(s.head)
+                for e in s.held.removeValue(forKey: s.head) ?? [] { forward(e) }
+            }
         }
     }
 
-    /// After an interrupt: what finished lanes left buffered, in lane order.
-    func flushAll() {
-        for lane in buffers.keys.sorted() where lane > head {
-            if lane < count { begin(lane) }
-            for r in buffers.removeValue(forKey: lane) ?? [] { forward(r) }
+    /// After an interrupt: what lanes left held, in lane order.
+    public func flushAll() {
+        state.withLock { s in
+            for lane in s.held.keys.sorted() where lane > s.head {
+                begin(lane)
+                for e in s.held.removeValue(forKey: lane) ?? [] { forward(e) }
+            }
         }
     }
 }
@@ -182,13 +201,14 @@ final class AsyncGate: @unchecked Sendable {
     }
 }
 
-/// Runs a task's jobs one at a time on a serial dispatch queue: the lanes' executor
-/// when the transport offers none.
-final class SerialQueueExecutor: TaskExecutor, @unchecked Sendable {
-    private let queue: DispatchQueue
-    init(label: String) { queue = DispatchQueue(label: label) }
+/// Runs a task's jobs one at a time on a serial dispatch queue: the sequential
+/// transport's thread, and the lanes' executor when the transport offers none.
+public final class SerialQueueExecutor: TaskExecutor, @unchecked Sendable {
+    public let queue: DispatchQueue
+    public init(queue: DispatchQueue) { self.queue = queue }
+    public convenience init(label: String) { self.init(queue: DispatchQueue(label: label)) }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }

@@ -176,6 +176,8 @@ public final class Runner: @unchecked Sendable {
     /// stage starts; when a stage ends, what its lanes changed is written back in
     /// lane order, so later stages (and exports) see it as after a sequential run.
     private func runParallel(_ plan: ParallelPlan, scheduled: [ScheduledRequest], iterations: Int) async {
+        // With one iteration, its data row is every stage's (iteration lanes take their own).
+        if iterations == 1 { scopes.data = configuration.dataRow(0) }
         for stage in plan.stages {
             if configuration.cancellation.isCancelled || stopRequested { return }
             switch stage {
@@ -189,9 +191,9 @@ public final class Runner: @unchecked Sendable {
 
     private func runLanes(_ lanes: [ParallelPlan.Lane], all: [ScheduledRequest], iterations: Int) async {
         let start = scopes.copy()
-        let order = OrderedDelivery(count: lanes.count) { [self] lane in
+        let order = OrderedMerge<RequestResult>(count: lanes.count) { [self] lane in
             if lanes[lane].announcesIteration { emit(.iterationStarted(iteration: lanes[lane].iteration + 1, of: iterations)) }
-        } deliver: { [self] result in
+        } forward: { [self] result in
             deliver(result)
         }
         var finishedScopes: [Int: VariableScopes] = [:]
@@ -211,7 +213,7 @@ public final class Runner: @unchecked Sendable {
                     if let i = lane.dataIteration { laneScopes.data = configuration.dataRow(i) }
                     group.addTask { [self] in
                         _ = await runSequence(lane.items, all: all, iteration: lane.iteration, iterations: iterations, scopes: laneScopes) {
-                            order.deliver($0, lane: ordinal)
+                            order.add($0, from: ordinal)
                         }
                         return (ordinal, laneScopes)
                     }
