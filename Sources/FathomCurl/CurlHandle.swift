@@ -15,6 +15,8 @@ final class CurlHandle {
     private let share: UnsafeMutableRawPointer?
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var connectToList: UnsafeMutablePointer<curl_slist>?
+    /// Whether CURLOPT_COOKIEFILE has been set on this handle (see `configure`).
+    private var cookieEngineStarted = false
 
     init(userAgent: String?, share: UnsafeMutableRawPointer? = nil) throws(TransportError) {
         guard let handle = curl_easy_init() else { throw TransportError(.other, "curl_easy_init failed (out of memory?)") }
@@ -93,9 +95,16 @@ final class CurlHandle {
 
         // "" offers every compression libcurl was built with and decodes the body.
         try set(CURLOPT_ACCEPT_ENCODING, "")
-        // The in-memory cookie engine; the jar itself survives curl_easy_reset. A request
-        // with cookies off neither sends nor stores any (Postman's disableCookies).
-        if request.options.cookies { try set(CURLOPT_COOKIEFILE, "") }
+        // The in-memory cookie engine, started once: the engine and the jar survive
+        // curl_easy_reset, and libcurl appends every CURLOPT_COOKIEFILE to a list it
+        // keeps across resets and reads again before each transfer, so setting it per
+        // request grew the handle by a list entry per request and each transfer by a
+        // pass over them all. A request with cookies off neither sends nor stores
+        // any (Postman's disableCookies): it goes through a handle without the engine.
+        if request.options.cookies, !cookieEngineStarted {
+            try set(CURLOPT_COOKIEFILE, "")
+            cookieEngineStarted = true
+        }
         if let userAgent { try set(CURLOPT_USERAGENT, userAgent) }
 
         // Method and body.

@@ -35,8 +35,8 @@ public enum CollectionCheck {
         var files = FileCache()
         var out: [OperationResult] = []
         for scheduled in collection.flattened() {
-            let request = scheduled.request
-            guard case .graphql(let body)? = request.body else { continue }
+            guard scheduled.request.isGraphQL, let request = try? scheduled.request.loaded(),
+                  case .graphql(let body)? = request.body else { continue }
             let place = QueryPlace(request: request, body: body, files: &files)
             // A request that allows GraphQL errors expects its query to be refused
             // (a negative test): its findings are notes, not errors.

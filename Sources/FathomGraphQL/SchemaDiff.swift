@@ -233,7 +233,7 @@ public enum SchemaUsage {
             })
         }
         for scheduled in collection.flattened() {
-            guard case .graphql(let body)? = scheduled.request.body else { continue }
+            guard scheduled.request.isGraphQL, case .graphql(let body)? = (try? scheduled.request.loaded())?.body else { continue }
             guard let document = try? parse(source: Source(body: TemplateMask(body.query).text, name: "query")) else { continue }
             _ = GraphQL.validate(schema: schema.schema, ast: document, rules: [rule])
         }

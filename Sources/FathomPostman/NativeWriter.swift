@@ -146,7 +146,8 @@ public struct NativeWriter {
                 out.append(("\(path)/folder.json", pretty(.object(o))))
                 out += folderScripts.map { ($0.path, $0.text) }
                 writeChildren(f.children, dir: path, into: &out)
-            case .request(let r):
+            case .request(let request):
+                let r = (try? request.loaded()) ?? request
                 var files: [(String, String)] = []
                 var json = requestJSON(r, base: base, dir: dir, sidecars: &files)
                 let requestScripts = scripts(r.scripts, base: base, dir: dir)

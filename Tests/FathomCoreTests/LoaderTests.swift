@@ -26,6 +26,40 @@ import Testing
         #expect(c.flattened()[0].allTags == ["t"])
     }
 
+    /// A native collection's requests are kept as deferred entries: what planning
+    /// needs (names, tags, skip, captures, scripts, the two flags) without the file,
+    /// and the whole request when the file is read again.
+    @Test func nativeRequestsAreDeferredAndReadAgainWhole() throws {
+        let d = TempDir()
+        d.write("collection.json", #"{"fathom": 1, "name": "Deferred", "graphql_endpoint": "http://x/api/graphql"}"#)
+        d.write("01-plain.json", #"{"url": "http://x/1", "assert": [{"status": 200}]}"#)
+        d.write("f/02-named.json", #"{"name": "Renamed", "tags": ["smoke"], "skip": "later", "graphql": {"query": "{ me { id } }"}, "capture": {"id": "$.data.me.id"}, "scripts": {"test": "t.js"}}"#)
+        d.write("f/t.js", "pm.test('x', () => {});\n")
+        let c = try CollectionLoader.load(d.path)
+        let s = c.flattened()
+        #expect(s.allSatisfy { $0.request.isDeferred })
+        #expect(s.map(\.request.id) == ["01-plain.json", "f/02-named.json"])
+        #expect(s.map(\.request.name) == ["plain", "Renamed"])
+        #expect(s[1].request.tags == ["smoke"] && s[1].request.skip == "later")
+        #expect(s[1].request.captures.map(\.name) == ["id"] && s[1].request.scripts.count == 1)
+        #expect(s[0].request.hasURL && !s[0].request.isGraphQL)
+        #expect(!s[1].request.hasURL && s[1].request.isGraphQL)
+        #expect(s[1].request.file == d.path + "/f/02-named.json" && s[1].request.baseDirectory == d.path + "/f")
+        let whole = try s[0].request.loaded()
+        #expect(!whole.isDeferred && whole.url == "http://x/1" && whole.assertions.count == 1)
+        // A deferred request answers any field by reading its file (the tools that plan, not the run).
+        #expect(s[0].request.url == "http://x/1")
+        // A request changed after loading reads as it is now; one that no longer reads says why.
+        d.write("01-plain.json", #"{"url": "http://x/one"}"#)
+        #expect(try s[0].request.loaded().url == "http://x/one")
+        d.write("01-plain.json", #"{"url": 1}"#)
+        #expect(throws: LoadError.self) { try s[0].request.loaded() }
+        // Mutating a deferred request reads it whole first.
+        var copy = s[1].request
+        copy.method = "PUT"
+        #expect(!copy.isDeferred && copy.method == "PUT" && copy.body?.isGraphQL == true && copy.name == "Renamed")
+    }
+
     @Test func unknownPredicateHasPositionAndSuggestion() {
         let d = TempDir()
         collection(d)

@@ -365,6 +365,9 @@ struct CurlTransportTests {
         _ = try await transport.send(HTTPRequest(method: "GET", url: server.baseURL + "/setcookie"))
         _ = try await transport.send(HTTPRequest(method: "GET", url: server.baseURL + "/echo"))
         #expect(server.requests.last?.header("Cookie") == "session=abc123")
+        // The cookie engine is started once per handle and stays on across resets.
+        _ = try await transport.send(HTTPRequest(method: "GET", url: server.baseURL + "/echo"))
+        #expect(server.requests.last?.header("Cookie") == "session=abc123")
         let jar = transport.cookies()
         #expect(jar.count == 1)
         #expect(jar.first?.hasSuffix("session\tabc123") == true)

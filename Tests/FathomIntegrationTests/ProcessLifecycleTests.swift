@@ -1,3 +1,4 @@
+import FathomCore
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -114,6 +115,42 @@ import Glibc
         let xsd = "\(repoRoot)/../shared/corpus/junit/jenkinsci__xunit-plugin__junit-10.xsd"
         let (valid, out) = try shell("/usr/bin/xmllint", ["--noout", "--schema", xsd, path])
         #expect(valid == 0, "xmllint: \(out)")
+    }
+
+    /// Request files are checked when the collection loads and read again shortly
+    /// before each runs (RequestFiles, RequestPrefetch). One that goes bad in between
+    /// is that request's error, named as such; the rest of the run goes on.
+    @Test func aRequestFileThatGoesBadAfterLoadingErrorsThatRequestOnly() async throws {
+        let d = TempDir()
+        d.write("collection.json", #"{"fathom": 1, "name": "Changing", "variables": {"instance": "http://127.0.0.1:8484"}}"#)
+        d.write("01-slow.json", #"{"url": "{{instance}}/delay/1", "assert": [{"status": 200}]}"#)
+        // Far enough down that nothing has read it again before the first request ends.
+        for i in 2...39 { d.write(String(format: "%02d-quick.json", i), #"{"url": "{{instance}}/get", "assert": [{"status": 200}]}"#) }
+        let last = d.write("40-last.json", #"{"url": "{{instance}}/get", "assert": [{"status": 200}]}"#)
+        let reports = TempDir()
+        let arguments = ["run", d.path, "--mock", "-r", "console,json", "--reports-dir", reports.path]
+        let status: Int32 = try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global().async {
+                do {
+                    let (p, out, _) = try self.start(arguments)
+                    // The header is printed once the collection has loaded.
+                    _ = self.readUntil(out, "40 requests")
+                    try #"{"url": "{{instance}}/get", "assert": [{"status": 200}"#.write(toFile: last, atomically: true, encoding: .utf8)
+                    _ = out.fileHandleForReading.readDataToEndOfFile()
+                    p.waitUntilExit()
+                    c.resume(returning: p.terminationStatus)
+                } catch { c.resume(throwing: error) }
+            }
+        }
+        // 3: a request could not be completed.
+        #expect(status == 3)
+        let report = try JSONParser.parse(Array(try #require(reports.read("changing.json")).utf8))
+        let requests = report["requests"]?.arrayValue ?? []
+        #expect(requests.count == 40)
+        #expect(requests.dropLast().allSatisfy { $0["status"] == "passed" })
+        let error = requests.last?["error"]?.stringValue ?? ""
+        #expect(requests.last?["status"] == "error")
+        #expect(error.contains("changed after the collection was loaded") && error.contains("40-last.json"), "\(error)")
     }
 
     /// Starts fathom, waits until its output shows `marker` and `waitMicros` more,

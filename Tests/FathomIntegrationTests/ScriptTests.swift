@@ -278,6 +278,31 @@ func runScripts(_ collection: String, _ extra: [String] = [], files: [String: St
         #expect(r.stdout.contains("✔ sees its captures"), "\(r.stdout)")
     }
 
+    /// setNextRequest in a native collection, whose request files are read again
+    /// ahead of their turn (RequestPrefetch): a jump past the read-ahead window and
+    /// one back before it run the requests named, as their files say.
+    @Test func nativeSetNextRequestJumpsAcrossTheReadAhead() async throws {
+        let d = TempDir()
+        d.write("collection.json", #"{"fathom": 1, "name": "Jumps"}"#)
+        for i in 1...80 {
+            let name = String(format: "%02d-r%d", i, i)
+            var script = ""
+            if i == 2 { script = "if (!pm.environment.get('back')) pm.execution.setNextRequest('r70');" }
+            if i == 71 { script = "if (!pm.environment.get('back')) { pm.environment.set('back', 'yes'); pm.execution.setNextRequest('r3'); }" }
+            if i == 5 { script = "pm.execution.setNextRequest(null);" }
+            let scripts = script.isEmpty ? "" : #", "scripts": {"test": "\#(name).test.js"}"#
+            d.write(name + ".json", #"{"url": "{{instance}}/get?n=\#(i)", "assert": [{"path": "$.args.n", "equals": "\#(i)"}]\#(scripts)}"#)
+            if !script.isEmpty { d.write(name + ".test.js", script + "\n") }
+        }
+        let reports = TempDir()
+        let r = try await runFathom(["run", d.path, "--mock", "-r", "json", "--reports-dir", reports.path])
+        #expect(r.status == 0, "\(r.output)")
+        let report = try JSONParser.parse(Array(try #require(reports.read("jumps.json")).utf8))
+        let names = (report["requests"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        #expect(names == ["r1", "r2", "r70", "r71", "r3", "r4", "r5"])
+        #expect((report["requests"]?.arrayValue ?? []).allSatisfy { $0["status"] == "passed" })
+    }
+
     @Test func pmInfoAndCookies() async throws {
         let test = """
             pm.test('info', function () {

@@ -15,7 +15,11 @@ public enum TextDecoding {
     /// The UTF-8 bytes of `data`, and the encoding it was read as. UTF-16 that does
     /// not convert (an unpaired surrogate) yields nil.
     public static func utf8(_ data: Data) -> (bytes: [UInt8], encoding: Encoding)? {
-        let b = [UInt8](data)
+        utf8([UInt8](data))
+    }
+
+    /// The UTF-8 bytes of a file's bytes, and the encoding they were read as.
+    public static func utf8(_ b: [UInt8]) -> (bytes: [UInt8], encoding: Encoding)? {
         if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { return (Array(b[3...]), .utf8BOM) }
         if b.count >= 2, b[0] == 0xFF, b[1] == 0xFE { return convert(b[2...], .utf16LE) }
         if b.count >= 2, b[0] == 0xFE, b[1] == 0xFF { return convert(b[2...], .utf16BE) }

@@ -102,6 +102,8 @@ public enum CollectionLoader {
             entries = listed + entries.filter { !ordered.contains($0) }
         }
         var children: [Node] = []
+        // Requests are kept as deferred entries of one table per folder (see RequestFiles).
+        let requests = RequestFiles(directory: dir, folderID: id)
         for entry in entries {
             let full = dir + "/" + entry
             let childID = id.isEmpty ? entry : id + "/" + entry
@@ -132,7 +134,7 @@ public enum CollectionLoader {
             } else if let (json, map) = parseFile(full, into: &diags) {
                 var checker = FileChecker(file: full, map: map)
                 if let req = RequestReader.read(json, id: childID, file: full, defaultName: displayName(entry), checker: &checker) {
-                    children.append(.request(req))
+                    children.append(.request(requests.add(req, entry: entry)))
                 }
                 diags += checker.diagnostics
             }
@@ -164,9 +166,9 @@ public enum CollectionLoader {
     /// Every request needs a URL: its own, or a graphql_endpoint above a GraphQL request.
     static func checkTargets(_ collection: CollectionSpec) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for s in collection.flattened() where s.request.url == nil {
+        for s in collection.flattened() where !s.request.hasURL {
             let hasEndpoint = s.folders.contains { $0.settings.graphqlEndpoint != nil }
-            if s.request.body?.isGraphQL == true {
+            if s.request.isGraphQL {
                 if !hasEndpoint {
                     out.append(Diagnostic(file: s.request.file, position: SourcePosition(line: 1, column: 1),
                         message: "the GraphQL request has no \"url\" and no \"graphql_endpoint\" applies to it; add \"url\", or set \"graphql_endpoint\" in collection.json or a folder.json"))
@@ -181,7 +183,7 @@ public enum CollectionLoader {
 
     /// Reads and parses a JSON file, recording a located diagnostic on failure.
     public static func parseFile(_ path: String, rejectDuplicateKeys: Bool = true, into diags: inout [Diagnostic]) -> (JSON, JSONSourceMap)? {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileBytes.read(path) else {
             diags.append(Diagnostic(file: path, position: nil, message: "cannot read the file (check that it exists and is readable)"))
             return nil
         }
@@ -200,15 +202,17 @@ public enum CollectionLoader {
 
     /// A request or folder name from its file name: `01-list-accounts.json` → `list-accounts`.
     public static func displayName(_ fileName: String) -> String {
-        var name = fileName
-        if name.hasSuffix(".json") { name.removeLast(5) }
-        var idx = name.startIndex
-        while idx < name.endIndex, name[idx].isASCII, name[idx].isNumber { idx = name.index(after: idx) }
-        if idx > name.startIndex, idx < name.endIndex, name[idx] == "-" || name[idx] == "_" {
-            let rest = name[name.index(after: idx)...]
-            if !rest.isEmpty { return String(rest) }
+        // On the UTF-8 bytes: it runs for every request file, at load and at its turn.
+        let u = fileName.utf8
+        var end = u.endIndex
+        if fileName.hasSuffix(".json") { end = u.index(end, offsetBy: -5) }
+        var idx = u.startIndex
+        while idx < end, (0x30...0x39).contains(u[idx]) { idx = u.index(after: idx) }
+        if idx > u.startIndex, idx < end, u[idx] == 0x2D || u[idx] == 0x5F {
+            let rest = u.index(after: idx)
+            if rest < end { return String(fileName[rest..<end]) }
         }
-        return name
+        return String(fileName[u.startIndex..<end])
     }
 
     static func readSettings(_ obj: JSONObject, owner: String, checker: inout FileChecker) -> Settings {

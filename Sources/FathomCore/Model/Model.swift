@@ -31,14 +31,20 @@ public struct CollectionSpec: Sendable {
     }
 
     /// Every request in run order, with the folders that enclose it.
-    public func flattened() -> [ScheduledRequest] {
+    public func flattened() -> [ScheduledRequest] { flattened { _ in true } }
+
+    /// The requests in run order that `include` keeps, in one pass (a run of
+    /// 100,000 requests never holds the unfiltered list beside the filtered one).
+    public func flattened(where include: (ScheduledRequest) -> Bool) -> [ScheduledRequest] {
         var out: [ScheduledRequest] = []
         func walk(_ folder: Folder, _ chain: [Folder]) {
             let chain = chain + [folder]
             for child in folder.children {
                 switch child {
                 case .folder(let f): walk(f, chain)
-                case .request(let r): out.append(ScheduledRequest(request: r, folders: chain))
+                case .request(let r):
+                    let s = ScheduledRequest(request: r, folders: chain)
+                    if include(s) { out.append(s) }
                 }
             }
         }
@@ -156,8 +162,8 @@ public struct ScheduledRequest: Sendable {
     }
 }
 
-public indirect enum Node: Sendable {
-    case folder(Folder)
+public enum Node: Sendable {
+    indirect case folder(Folder)
     case request(RequestSpec)
 }
 
@@ -415,15 +421,83 @@ public struct RequestSpec: Sendable {
     }
 
     private var storage: Storage
+    /// Set while the request is deferred: a file of a native collection, checked at
+    /// load and read again when it runs (see `RequestFiles`); `storage` is then a
+    /// shared empty placeholder.
+    private var slot: Slot?
+
+    private struct Slot: Sendable {
+        let table: RequestFiles
+        let index: Int32
+
+        var source: SourceRef {
+            let file = table.file(index)
+            return SourceRef(file: file, sourceMap: JSONSourceMap(file: file))
+        }
+
+        /// What the loader kept, for when the file no longer reads.
+        func summaryFields() -> Fields {
+            var f = Fields(id: table.id(index), source: source, baseDirectory: table.directory, name: table.name(index))
+            if let e = table.extras(index) {
+                f.description = e.description
+                f.tags = e.tags
+                f.skip = e.skip
+                f.scripts = e.scripts
+                f.captures = e.captures
+            }
+            return f
+        }
+
+        /// The file's request, read again; the summary if it no longer reads
+        /// (`RequestSpec.loaded()` is the way that reports why).
+        func loadedFields() -> Fields {
+            (try? table.load(index))?.storage.fields ?? summaryFields()
+        }
+    }
+
+    private static let placeholder = Storage(Fields(id: "", source: SourceRef(file: ""), baseDirectory: "", name: ""))
 
     private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        if let slot {
+            storage = Storage(slot.loadedFields())
+            self.slot = nil
+        } else if !isKnownUniquelyReferenced(&storage) {
+            storage = Storage(storage.fields)
+        }
+    }
+
+    init(deferredIn table: RequestFiles, index: Int32) {
+        storage = RequestSpec.placeholder
+        slot = Slot(table: table, index: index)
+    }
+
+    /// Whether the request's file is read again when it runs (a native collection's
+    /// request), rather than held whole.
+    public var isDeferred: Bool { slot != nil }
+
+    /// The request whole: itself when it is held whole, else its file read again.
+    /// Throws the loader's messages when the file no longer reads as a valid request.
+    public func loaded() throws(LoadError) -> RequestSpec {
+        guard let slot else { return self }
+        return try slot.table.load(slot.index)
+    }
+
+    /// Whether the request has a `url` of its own, without reading a deferred file.
+    var hasURL: Bool {
+        if let slot { return slot.table.flags(slot.index).contains(.hasURL) }
+        return storage.fields.url != nil
+    }
+
+    /// Whether the body is GraphQL, without reading a deferred file.
+    public var isGraphQL: Bool {
+        if let slot { return slot.table.flags(slot.index).contains(.graphQL) }
+        return storage.fields.body?.isGraphQL == true
     }
 
     /// Stable identity within the collection: the file's path relative to the
     /// collection root (`01-auth/01-me.json`), or the item's path in a Postman file.
     public var id: String {
-        get { storage.fields.id }
+        get { if let slot { return slot.table.id(slot.index) }; return storage.fields.id }
         _modify {
             makeUnique()
             yield &storage.fields.id
@@ -433,7 +507,7 @@ public struct RequestSpec: Sendable {
     /// The item's own id in a Postman file (`id` or `_postman_id`): what
     /// `pm.info.requestId` gives and `setNextRequest` may name.
     public var postmanId: String? {
-        get { storage.fields.postmanId }
+        get { if let slot { return nil }; return storage.fields.postmanId }
         _modify {
             makeUnique()
             yield &storage.fields.postmanId
@@ -442,7 +516,7 @@ public struct RequestSpec: Sendable {
 
     /// Where the request was written, for messages.
     public var source: SourceRef {
-        get { storage.fields.source }
+        get { if let slot { return slot.source }; return storage.fields.source }
         _modify {
             makeUnique()
             yield &storage.fields.source
@@ -451,7 +525,7 @@ public struct RequestSpec: Sendable {
 
     /// The directory relative file paths (multipart files, body files) start from.
     public var baseDirectory: String {
-        get { storage.fields.baseDirectory }
+        get { if let slot { return slot.table.directory }; return storage.fields.baseDirectory }
         _modify {
             makeUnique()
             yield &storage.fields.baseDirectory
@@ -459,7 +533,7 @@ public struct RequestSpec: Sendable {
     }
 
     public var name: String {
-        get { storage.fields.name }
+        get { if let slot { return slot.table.name(slot.index) }; return storage.fields.name }
         _modify {
             makeUnique()
             yield &storage.fields.name
@@ -467,7 +541,7 @@ public struct RequestSpec: Sendable {
     }
 
     public var description: String? {
-        get { storage.fields.description }
+        get { if let slot { return slot.table.extras(slot.index)?.description }; return storage.fields.description }
         _modify {
             makeUnique()
             yield &storage.fields.description
@@ -475,7 +549,7 @@ public struct RequestSpec: Sendable {
     }
 
     public var tags: [String] {
-        get { storage.fields.tags }
+        get { if let slot { return slot.table.extras(slot.index)?.tags ?? [] }; return storage.fields.tags }
         _modify {
             makeUnique()
             yield &storage.fields.tags
@@ -483,7 +557,7 @@ public struct RequestSpec: Sendable {
     }
 
     public var method: String? {
-        get { storage.fields.method }
+        get { if let slot { return slot.loadedFields().method }; return storage.fields.method }
         _modify {
             makeUnique()
             yield &storage.fields.method
@@ -491,7 +565,7 @@ public struct RequestSpec: Sendable {
     }
 
     public var url: String? {
-        get { storage.fields.url }
+        get { if let slot { return slot.loadedFields().url }; return storage.fields.url }
         _modify {
             makeUnique()
             yield &storage.fields.url
@@ -500,7 +574,7 @@ public struct RequestSpec: Sendable {
 
     /// Query parameters: each value is a template string or an array of them.
     public var query: [(name: String, values: [String])] {
-        get { storage.fields.query }
+        get { if let slot { return slot.loadedFields().query }; return storage.fields.query }
         _modify {
             makeUnique()
             yield &storage.fields.query
@@ -509,7 +583,7 @@ public struct RequestSpec: Sendable {
 
     /// Headers in order; a name may repeat (each one is sent).
     public var headers: [HTTPHeader] {
-        get { storage.fields.headers }
+        get { if let slot { return slot.loadedFields().headers }; return storage.fields.headers }
         _modify {
             makeUnique()
             yield &storage.fields.headers
@@ -517,7 +591,7 @@ public struct RequestSpec: Sendable {
     }
 
     public var auth: AuthSpec? {
-        get { storage.fields.auth }
+        get { if let slot { return slot.loadedFields().auth }; return storage.fields.auth }
         _modify {
             makeUnique()
             yield &storage.fields.auth
@@ -525,7 +599,7 @@ public struct RequestSpec: Sendable {
     }
 
     public var options: JSONObject {
-        get { storage.fields.options }
+        get { if let slot { return slot.loadedFields().options }; return storage.fields.options }
         _modify {
             makeUnique()
             yield &storage.fields.options
@@ -533,7 +607,7 @@ public struct RequestSpec: Sendable {
     }
 
     public var body: BodySpec? {
-        get { storage.fields.body }
+        get { if let slot { return slot.loadedFields().body }; return storage.fields.body }
         _modify {
             makeUnique()
             yield &storage.fields.body
@@ -541,7 +615,7 @@ public struct RequestSpec: Sendable {
     }
 
     public var assertions: [AssertionSpec] {
-        get { storage.fields.assertions }
+        get { if let slot { return slot.loadedFields().assertions }; return storage.fields.assertions }
         _modify {
             makeUnique()
             yield &storage.fields.assertions
@@ -549,7 +623,7 @@ public struct RequestSpec: Sendable {
     }
 
     public var captures: [CaptureSpec] {
-        get { storage.fields.captures }
+        get { if let slot { return slot.table.extras(slot.index)?.captures ?? [] }; return storage.fields.captures }
         _modify {
             makeUnique()
             yield &storage.fields.captures
@@ -558,7 +632,7 @@ public struct RequestSpec: Sendable {
 
     /// Pre-request and test scripts of the request itself.
     public var scripts: [ScriptSpec] {
-        get { storage.fields.scripts }
+        get { if let slot { return slot.table.extras(slot.index)?.scripts ?? [] }; return storage.fields.scripts }
         _modify {
             makeUnique()
             yield &storage.fields.scripts
@@ -567,7 +641,7 @@ public struct RequestSpec: Sendable {
 
     /// Saved example responses (Postman's `response`), kept for import, never run.
     public var examples: [JSON] {
-        get { storage.fields.examples }
+        get { if let slot { return slot.loadedFields().examples }; return storage.fields.examples }
         _modify {
             makeUnique()
             yield &storage.fields.examples
@@ -576,7 +650,7 @@ public struct RequestSpec: Sendable {
 
     /// Skipped with this reason ("" when `skip: true`).
     public var skip: String? {
-        get { storage.fields.skip }
+        get { if let slot { return slot.table.extras(slot.index)?.skip }; return storage.fields.skip }
         _modify {
             makeUnique()
             yield &storage.fields.skip
@@ -585,7 +659,7 @@ public struct RequestSpec: Sendable {
 
     /// The request's own baseline rules (added to its folders' and the collection's).
     public var baseline: BaselineRules? {
-        get { storage.fields.baseline }
+        get { if let slot { return slot.loadedFields().baseline }; return storage.fields.baseline }
         _modify {
             makeUnique()
             yield &storage.fields.baseline
@@ -597,7 +671,10 @@ public struct RequestSpec: Sendable {
     }
 
     /// The file the request was read from.
-    public var file: String { source.file }
+    public var file: String {
+        if let slot { return slot.table.file(slot.index) }
+        return storage.fields.source.file
+    }
 
     /// `file:line:column` of a JSON pointer in this request's file (and the item, for Postman).
     public func location(_ pointer: String) -> String { source.describe(pointer) }

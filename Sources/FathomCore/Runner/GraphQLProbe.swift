@@ -30,8 +30,9 @@ extension CollectionSpec {
         func prune(_ folder: Folder) -> Folder? {
             for child in folder.children {
                 switch child {
-                case .request(let r) where r.body?.isGraphQL == true:
-                    return Folder(id: folder.id, name: folder.name, settings: strip(folder.settings), children: [.request(probe(from: r))], source: folder.source)
+                case .request(let r) where r.isGraphQL:
+                    let whole = (try? r.loaded()) ?? r
+                    return Folder(id: folder.id, name: folder.name, settings: strip(folder.settings), children: [.request(probe(from: whole))], source: folder.source)
                 case .folder(let sub):
                     if let kept = prune(sub) {
                         return Folder(id: folder.id, name: folder.name, settings: strip(folder.settings), children: [.folder(kept)], source: folder.source)

@@ -2,7 +2,7 @@
 /// collection's run order.
 public enum RequestSelection {
     public static func select(_ collection: CollectionSpec, _ configuration: RunConfiguration) -> [ScheduledRequest] {
-        collection.flattened().filter { s in
+        collection.flattened { s in
             if !configuration.folders.isEmpty {
                 let inFolder = configuration.folders.contains { want in
                     s.folderNames.contains(want) || s.folderPaths.contains { $0 == want || $0.hasPrefix(want + "/") }

@@ -126,6 +126,7 @@ public final class Runner: @unchecked Sendable {
         // An index, not a for-in: setNextRequest can jump anywhere in the iteration.
         var position = 0
         var executed = 0
+        let prefetch = RequestPrefetch(items)
         let jumpLimit = max(1000, items.count * 100)
         while position < items.count {
             let s = items[position]
@@ -138,7 +139,7 @@ public final class Runner: @unchecked Sendable {
             let info = RequestInfo(
                 index: requestsStarted, id: s.request.id, name: s.request.name, folders: s.folderNames,
                 iteration: iteration + 1, iterations: iterations)
-            var (result, next) = await execute(s, info: info, scopes: scopes)
+            var (result, next) = await execute(s, prefetch.take(position), info: info, scopes: scopes)
             position += 1
             switch next {
             case nil: break
@@ -233,7 +234,10 @@ public final class Runner: @unchecked Sendable {
 
     // MARK: - One request
 
-    private func execute(_ scheduled: ScheduledRequest, info: RequestInfo, scopes: VariableScopes) async -> (RequestResult, NextRequest?) {
+    /// Runs one request; `whole` is its spec as its file reads now (`RequestPrefetch`).
+    private func execute(
+        _ scheduled: ScheduledRequest, _ whole: Result<RequestSpec, LoadError>, info: RequestInfo, scopes: VariableScopes
+    ) async -> (RequestResult, NextRequest?) {
         let clock = ContinuousClock.now
         func elapsed() -> Double {
             let d = ContinuousClock.now - clock
@@ -243,6 +247,11 @@ public final class Runner: @unchecked Sendable {
             return (RequestResult(info: info, status: .skipped, skipReason: reason.isEmpty ? "skip: true" : reason), nil)
         }
         var s = scheduled
+        switch whole {
+        case .success(let request): s.request = request
+        case .failure(let error):
+            return (RequestResult(info: info, status: .error, errorMessage: redactor.redact(Runner.changedFile(error)), durationMs: elapsed()), nil)
+        }
         var scriptTests: [AssertionResult] = []
         var console: [String] = []
         var next: NextRequest?
@@ -406,6 +415,11 @@ public final class Runner: @unchecked Sendable {
         return result
     }
 
+    /// A deferred request's file that no longer reads as it did when the collection loaded.
+    static func changedFile(_ error: LoadError) -> String {
+        "the file changed after the collection was loaded and no longer reads as a request: " + error.description
+    }
+
     // MARK: - Dry run
 
     /// Every request of the run resolved and built, none sent (`--dry-run`), in run
@@ -426,6 +440,13 @@ public final class Runner: @unchecked Sendable {
                     iteration: iteration + 1, iterations: iterations)
                 if let reason = s.request.skip {
                     out.append(PlannedRequest(info: info, location: s.request.location(""), skipReason: reason.isEmpty ? "skip: true" : reason))
+                    continue
+                }
+                var s = s
+                do {
+                    s.request = try s.request.loaded()
+                } catch {
+                    out.append(PlannedRequest(info: info, location: s.request.location(""), error: redactor.redact(Runner.changedFile(error))))
                     continue
                 }
                 let template = Template(lookup: scopes.lookupFunction(folders: s.folders), dynamic: configuration.dynamicValues, keepUnresolved: true)
