@@ -60,6 +60,26 @@ import Testing
         #expect(!copy.isDeferred && copy.method == "PUT" && copy.body?.isGraphQL == true && copy.name == "Renamed")
     }
 
+    /// A folder's files are read a chunk at a time on every core; the tree and the
+    /// messages still come in the folder's order, across chunks and around subfolders.
+    @Test func largeFoldersLoadInOrderWithMessagesInOrder() throws {
+        let d = TempDir()
+        collection(d)
+        for i in 1...600 { d.write(String(format: "%03d-r.json", i), #"{"url": "{{instance}}/\#(i)"}"#) }
+        d.write("300-sub/1-inner.json", #"{"url": "{{instance}}/inner"}"#)
+        let c = try CollectionLoader.load(d.path)
+        let ids = c.flattened().map(\.request.id)
+        #expect(ids.count == 601)
+        #expect(ids.prefix(3) == ["001-r.json", "002-r.json", "003-r.json"])
+        #expect(ids[299] == "300-r.json" && ids[300] == "300-sub/1-inner.json" && ids.last == "600-r.json")
+        #expect(try c.flattened()[599].request.loaded().url == "{{instance}}/599")
+        for i in [5, 257, 590] { d.write(String(format: "%03d-r.json", i), #"{"url": 1}"#) }
+        let errors = loadErrors(d.path)
+        #expect(errors.count == 3)
+        #expect(errors.map { $0.contains("005-r.json") } == [true, false, false])
+        #expect(errors[1].contains("257-r.json") && errors[2].contains("590-r.json"))
+    }
+
     @Test func unknownPredicateHasPositionAndSuggestion() {
         let d = TempDir()
         collection(d)

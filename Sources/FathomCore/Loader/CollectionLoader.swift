@@ -104,7 +104,10 @@ public enum CollectionLoader {
         var children: [Node] = []
         // Requests are kept as deferred entries of one table per folder (see RequestFiles).
         let requests = RequestFiles(directory: dir, folderID: id)
-        for entry in entries {
+        // Request files are read and checked a chunk at a time, on every core (see
+        // readRequests); children and messages still come in the folder's order.
+        var prepared: [Int: (RequestSpec?, [Diagnostic])] = [:]
+        for (index, entry) in entries.enumerated() {
             let full = dir + "/" + entry
             let childID = id.isEmpty ? entry : id + "/" + entry
             if isFolder[entry] == true {
@@ -131,15 +134,38 @@ public enum CollectionLoader {
                 var folder = loadFolder(full, id: childID, name: folderName, settings: folderSettings, isRoot: false, ancestors: ancestors, diagnostics: &diags)
                 folder.source = SourceRef(file: hasFolderFile ? folderFile : full)
                 children.append(.folder(folder))
-            } else if let (json, map) = parseFile(full, into: &diags) {
-                var checker = FileChecker(file: full, map: map)
-                if let req = RequestReader.read(json, id: childID, file: full, defaultName: displayName(entry), checker: &checker) {
-                    children.append(.request(requests.add(req, entry: entry)))
+            } else {
+                if prepared[index] == nil {
+                    let chunk = Array(entries.indices[index...].lazy.filter { isFolder[entries[$0]] != true }.prefix(readChunk))
+                    for (k, r) in zip(chunk, readRequests(chunk.map { entries[$0] }, dir: dir, folderID: id)) { prepared[k] = r }
                 }
-                diags += checker.diagnostics
+                let (req, found) = prepared.removeValue(forKey: index) ?? (nil, [])
+                if let req { children.append(.request(requests.add(req, entry: entry))) }
+                diags += found
             }
         }
         return Folder(id: id, name: name, settings: settings, children: children)
+    }
+
+    /// How many request files are read at once: enough to keep every core busy,
+    /// few enough that their parsed form (about 2 KiB each) stays small.
+    static let readChunk = 256
+
+    /// Reads and checks request files of one folder, in parallel when there are
+    /// enough of them to pay for it; results are in the order of `names`.
+    static func readRequests(_ names: [String], dir: String, folderID: String) -> [(RequestSpec?, [Diagnostic])] {
+        @Sendable func one(_ entry: String) -> (RequestSpec?, [Diagnostic]) {
+            let full = dir + "/" + entry
+            var diags: [Diagnostic] = []
+            guard let (json, map) = parseFile(full, into: &diags) else { return (nil, diags) }
+            var checker = FileChecker(file: full, map: map)
+            let req = RequestReader.read(json, id: folderID.isEmpty ? entry : folderID + "/" + entry, file: full, defaultName: displayName(entry), checker: &checker)
+            return (req, diags + checker.diagnostics)
+        }
+        guard names.count >= 32, ProcessInfo.processInfo.activeProcessorCount > 1 else { return names.map(one) }
+        let slots = ResultSlots<(RequestSpec?, [Diagnostic])>(count: names.count)
+        DispatchQueue.concurrentPerform(iterations: names.count) { i in slots.set(i, one(names[i])) }
+        return slots.take()
     }
 
     // MARK: - Single file
@@ -239,4 +265,27 @@ public enum CollectionLoader {
         }
         return s
     }
+}
+
+/// Fixed slots that concurrent workers fill, each its own index, then read once.
+/// `@unchecked Sendable`: every index is written by one worker, and read only after
+/// all of them have finished (`DispatchQueue.concurrentPerform` returns).
+final class ResultSlots<T>: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<T?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        base = .allocate(capacity: count)
+        base.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    func set(_ i: Int, _ value: T) { base[i] = value }
+
+    func take() -> [T] { (0..<count).map { base[$0].take()! } }
 }
