@@ -109,16 +109,45 @@ best_of() { # rounds label requests cmd... (best wall, its rss)
 
 log "measuring"
 url=$base/api/graphql
-best_of 3 "C: one easy handle" "$n" "$work/loop" "$url" "$token" "$work/in/bodies.txt"
-best_of 3 "C: multi, 4 in flight" "$n" "$work/loop" "$url" "$token" "$work/in/bodies.txt" 4
-best_of 3 "curl -K" "$n" curl -s -K "$work/in/curl.cfg"
-best_of 3 "curl --parallel-max 4" "$n" curl -s --parallel --parallel-max 4 -K "$work/in/curl.cfg"
-best_of 3 "fathom run" "$n" "$fathom" run "$work/in/native" --secret "token=$token" -r junit --reports-dir "$work/reports"
-if "$fathom" run --help 2>&1 | grep -q -- '--parallel'; then
-  best_of 3 "fathom run --parallel 4" "$n" "$fathom" run "$work/in/native" --secret "token=$token" -r junit --reports-dir "$work/reports" --parallel 4
-else
-  echo "fathom run --parallel 4|$n|nan 0 -1" >> "$results"
-fi
+# The throughput runners take turns, round after round, and each keeps its best
+# round: a burst of load on a shared machine then costs every runner a round
+# alike, instead of falling on whichever runner happened to be measured then.
+rounds=${BENCH_ROUNDS:-5}
+runner_cmd() { # index -> the command of that runner
+  case $1 in
+    0) echo "C: one easy handle|$work/loop $url $token $work/in/bodies.txt" ;;
+    1) echo "C: multi, 4 in flight|$work/loop $url $token $work/in/bodies.txt 4" ;;
+    2) echo "curl -K|curl -s -K $work/in/curl.cfg" ;;
+    3) echo "curl --parallel-max 4|curl -s --parallel --parallel-max 4 -K $work/in/curl.cfg" ;;
+    4) echo "fathom run|$fathom run $work/in/native --secret token=$token -r junit --reports-dir $work/reports" ;;
+    5) echo "fathom run --parallel 4|$fathom run $work/in/native --secret token=$token -r junit --reports-dir $work/reports --parallel 4" ;;
+  esac
+}
+rounds_file=$work/rounds.txt
+: > "$rounds_file"
+for round in $(seq "$rounds"); do
+  for i in 0 1 2 3 4 5; do
+    spec=$(runner_cmd $i)
+    # shellcheck disable=SC2086 # the paths are mktemp's and the repository's, without spaces
+    line=$(python3 bench/measure.py ${spec#*|})
+    log "  round $round, ${spec%%|*}: $line"
+    echo "${spec%%|*}|$line" >> "$rounds_file"
+  done
+done
+python3 - "$rounds_file" "$n" >> "$results" <<'PY'
+import sys
+rounds = {}
+for line in open(sys.argv[1]):
+    label, rest = line.rstrip("\n").split("|")
+    wall, rss, status = rest.split()
+    rounds.setdefault(label, []).append((float(wall), int(rss), int(status)))
+for label, rs in rounds.items():
+    # The best wall of the rounds that succeeded (a failed one never counts), and
+    # the highest peak memory of them all.
+    ok = [r for r in rs if r[2] == 0]
+    wall, status = (min(r[0] for r in ok), 0) if ok else (rs[0][0], rs[0][2])
+    print(f"{label}|{sys.argv[2]}|{wall:.4f} {max(r[1] for r in rs)} {status}")
+PY
 measure "tavern (pytest)" "$m" "$cache/venv/bin/pytest" -q -p no:cacheprovider "$work/in/tavern/test_bench.tavern.yaml"
 measure "gabbi-run" "$m" "$cache/venv/bin/gabbi-run" "127.0.0.1:$port" -- "$work/in/gabbi/bench.yaml"
 best_of 10 "fathom --version" 0 "$fathom" --version
