@@ -70,23 +70,22 @@ public enum CollectionLoader {
             return Folder(id: id, name: name, settings: settings, children: [])
         }
         let ancestors = ancestors + [real]
-        var entries: [String]
-        do {
-            entries = try FileManager.default.contentsOfDirectory(atPath: dir)
-        } catch {
-            diags.append(Diagnostic(file: dir, position: nil, message: "cannot read the directory: \(error.localizedDescription)"))
-            entries = []
-        }
-        // One stat per entry: whether it is a folder is kept for the loop below.
+        // The entry types come from readdir: no stat per request file.
         var isFolder: [String: Bool] = [:]
-        entries = entries.filter { entry in
-            if entry.hasPrefix(".") { return false }
-            if entry == "collection.json" || entry == "folder.json" { return false }
-            if isRoot && (entry == "environments" || entry == "data") { return false }
-            var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: dir + "/" + entry, isDirectory: &isDir)
-            isFolder[entry] = isDir.boolValue
-            return isDir.boolValue || entry.hasSuffix(".json")
+        var entries: [String] = []
+        switch DirectoryListing.entries(dir) {
+        case .failure(let failure):
+            diags.append(Diagnostic(file: dir, position: nil, message: "cannot read the directory: \(failure.message)"))
+        case .success(let listing):
+            for entry in listing {
+                let name = entry.name
+                if name.hasPrefix(".") { continue }
+                if name == "collection.json" || name == "folder.json" { continue }
+                if isRoot && (name == "environments" || name == "data") { continue }
+                guard entry.isDirectory || name.hasSuffix(".json") else { continue }
+                isFolder[name] = entry.isDirectory
+                entries.append(name)
+            }
         }
         entries = naturalSorted(entries)
         if let order = settings.order {

@@ -47,3 +47,41 @@ private func Glibc_read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count:
     return Darwin.read(fd, buffer, count)
     #endif
 }
+
+/// A directory's entries with whether each is a directory, from `readdir`'s entry
+/// type, so listing a folder of request files costs no `stat` per file. Entries
+/// whose type the file system does not give, and symbolic links, are `stat`ed
+/// (links are followed, as a path is). "." and ".." are left out.
+public enum DirectoryListing {
+    public struct Entry: Sendable {
+        public var name: String
+        public var isDirectory: Bool
+    }
+
+    /// Why a directory could not be listed: `opendir`'s `errno`, and its text.
+    public struct Failure: Error, Sendable {
+        public var code: Int32
+        public var message: String { String(cString: strerror(code)) }
+    }
+
+    /// The entries, or why `opendir` failed.
+    public static func entries(_ path: String) -> Result<[Entry], Failure> {
+        guard let dir = opendir(path) else { return .failure(Failure(code: errno)) }
+        defer { closedir(dir) }
+        var out: [Entry] = []
+        while let ent = readdir(dir) {
+            let name = withUnsafeBytes(of: ent.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name == "." || name == ".." { continue }
+            let type = Int32(ent.pointee.d_type)
+            var isDirectory = type == Int32(DT_DIR)
+            if type == Int32(DT_UNKNOWN) || type == Int32(DT_LNK) {
+                var st = stat()
+                isDirectory = stat(path + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+            }
+            out.append(Entry(name: name, isDirectory: isDirectory))
+        }
+        return .success(out)
+    }
+}
