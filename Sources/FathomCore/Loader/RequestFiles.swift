@@ -11,7 +11,7 @@
 ///
 /// `@unchecked Sendable`: the loader fills a table while it walks the folder, and
 /// nothing writes to it afterwards.
-final class RequestFiles: @unchecked Sendable {
+final class RequestFiles: RequestBox, @unchecked Sendable {
     /// The folder on disk, without a trailing slash.
     let directory: String
     /// The folder's id followed by "/", or "" at the root.
@@ -42,6 +42,7 @@ final class RequestFiles: @unchecked Sendable {
     init(directory: String, folderID: String) {
         self.directory = directory
         idPrefix = folderID.isEmpty ? "" : folderID + "/"
+        super.init()
     }
 
     var count: Int { ends.count }

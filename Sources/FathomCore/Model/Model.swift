@@ -385,6 +385,9 @@ public struct AWSv4Auth: Sendable, Equatable {
     }
 }
 
+/// What a `RequestSpec` points at: its fields, or the table of a deferred one.
+class RequestBox: @unchecked Sendable {}
+
 /// A request as written.
 ///
 /// A value type whose fields live in one copy-on-write box: the collection tree
@@ -415,16 +418,28 @@ public struct RequestSpec: Sendable {
         var baseline: BaselineRules?
     }
 
-    private final class Storage: @unchecked Sendable {
+    private final class Storage: RequestBox, @unchecked Sendable {
         var fields: Fields
         init(_ fields: Fields) { self.fields = fields }
     }
 
-    private var storage: Storage
-    /// Set while the request is deferred: a file of a native collection, checked at
-    /// load and read again when it runs (see `RequestFiles`); `storage` is then a
-    /// shared empty placeholder.
-    private var slot: Slot?
+    /// The fields (`Storage`) when `index` is -1; otherwise the `RequestFiles`
+    /// table of a deferred request (a file of a native collection, checked at load
+    /// and read again when it runs), and `index` is its entry. One reference and
+    /// an index keep the value at 12 bytes, which the tree and the schedule hold
+    /// once per request.
+    private var box: RequestBox
+    private var index: Int32
+
+    private var storage: Storage {
+        get { unsafeDowncast(box, to: Storage.self) }
+        set {
+            box = newValue
+            index = -1
+        }
+    }
+
+    private var slot: Slot? { index < 0 ? nil : Slot(table: unsafeDowncast(box, to: RequestFiles.self), index: index) }
 
     private struct Slot: Sendable {
         let table: RequestFiles
@@ -455,20 +470,17 @@ public struct RequestSpec: Sendable {
         }
     }
 
-    private static let placeholder = Storage(Fields(id: "", source: SourceRef(file: ""), baseDirectory: "", name: ""))
-
     private mutating func makeUnique() {
         if let slot {
             storage = Storage(slot.loadedFields())
-            self.slot = nil
-        } else if !isKnownUniquelyReferenced(&storage) {
+        } else if !isKnownUniquelyReferenced(&box) {
             storage = Storage(storage.fields)
         }
     }
 
     init(deferredIn table: RequestFiles, index: Int32) {
-        storage = RequestSpec.placeholder
-        slot = Slot(table: table, index: index)
+        box = table
+        self.index = index
     }
 
     /// Whether the request's file is read again when it runs (a native collection's
@@ -667,7 +679,8 @@ public struct RequestSpec: Sendable {
     }
 
     public init(id: String, name: String, source: SourceRef, baseDirectory: String? = nil) {
-        storage = Storage(Fields(id: id, source: source, baseDirectory: baseDirectory ?? RequestSpec.directory(of: source.file), name: name))
+        box = Storage(Fields(id: id, source: source, baseDirectory: baseDirectory ?? RequestSpec.directory(of: source.file), name: name))
+        index = -1
     }
 
     /// The file the request was read from.
