@@ -80,6 +80,16 @@ import Testing
         #expect(errors[1].contains("257-r.json") && errors[2].contains("590-r.json"))
     }
 
+    /// A FIFO named like a request file is an error, never a wait for a writer.
+    @Test func aFIFOAmongTheRequestsIsAnErrorNotAHang() throws {
+        let d = TempDir()
+        collection(d)
+        d.write("01-a.json", #"{"url": "{{instance}}/get"}"#)
+        let fifo = d.path + "/02-pipe.json"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(loadErrors(d.path) == ["\(fifo): error: not a regular file (a FIFO, socket or device); remove it, or rename it so its name does not end in .json"])
+    }
+
     @Test func unknownPredicateHasPositionAndSuggestion() {
         let d = TempDir()
         collection(d)

@@ -209,7 +209,10 @@ public enum CollectionLoader {
     /// Reads and parses a JSON file, recording a located diagnostic on failure.
     public static func parseFile(_ path: String, rejectDuplicateKeys: Bool = true, into diags: inout [Diagnostic]) -> (JSON, JSONSourceMap)? {
         guard let data = FileBytes.read(path) else {
-            diags.append(Diagnostic(file: path, position: nil, message: "cannot read the file (check that it exists and is readable)"))
+            let message = FileBytes.isSpecialFile(path)
+                ? "not a regular file (a FIFO, socket or device); remove it, or rename it so its name does not end in .json"
+                : "cannot read the file (check that it exists and is readable)"
+            diags.append(Diagnostic(file: path, position: nil, message: message))
             return nil
         }
         guard let (bytes, _) = TextDecoding.utf8(data) else {

@@ -8,13 +8,15 @@ import Darwin
 /// a collection's request files are read at load and again when each runs, and
 /// `FileManager.contents(atPath:)` costs several times as much per small file.
 public enum FileBytes {
-    /// The file's bytes, or nil when it cannot be opened or read (or is a directory).
+    /// The file's bytes, or nil when it cannot be opened or read, or is not a
+    /// regular file: a directory, or a FIFO or device, which could block forever
+    /// (it is opened without blocking to find out).
     public static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR else { return nil }
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         // One byte more than the size, so a file that grew is read on to its end.
         var capacity = max(Int(st.st_size) + 1, 64)
         var bytes = [UInt8](repeating: 0, count: capacity)
@@ -36,6 +38,16 @@ public enum FileBytes {
         }
         bytes.removeLast(bytes.count - count)
         return bytes
+    }
+}
+
+extension FileBytes {
+    /// Whether `path` exists and is neither a regular file nor a directory.
+    public static func isSpecialFile(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        let type = st.st_mode & S_IFMT
+        return type != S_IFREG && type != S_IFDIR
     }
 }
 
