@@ -48,6 +48,19 @@ import Testing
         #expect((try? JSONParser.parse(#"{"a":1,"a":2}"#))?["a"] == .integer(2))
     }
 
+    /// Objects and arrays are built on the parser's stacks: nesting, repeated keys
+    /// (first place, last value) and objects past the size where keys are indexed.
+    @Test func nestedObjectsArraysAndRepeatedKeysOnTheStacks() throws {
+        let v = try JSONParser.parse(#"{"a": [1, {"b": [], "c": {}}, [2, [3]]], "d": 1, "a2": {"x": 1, "x": 2, "y": 3}, "d": 4}"#)
+        #expect(v["a"] == [1, ["b": [], "c": [:]], [2, [3]]])
+        #expect(v.objectValue?.keys == ["a", "d", "a2"] && v["d"] == 4)
+        #expect(v["a2"]?.objectValue?.keys == ["x", "y"] && v["a2"]?["x"] == 2)
+        let members = (0..<40).map { "\"k\($0)\": \($0)" }.joined(separator: ", ")
+        let big = try JSONParser.parse("{\(members), \"k7\": 70, \"inner\": {\(members)}}")
+        #expect(big.objectValue?.count == 41 && big["k7"] == 70 && big["k39"] == 39 && big["inner"]?["k20"] == 20)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse("{\(members), \"k30\": 1}", options: .init(rejectDuplicateKeys: true)) }
+    }
+
     @Test func skipsByteOrderMark() throws {
         let v = try JSONParser.parse([0xEF, 0xBB, 0xBF] + Array("[1]".utf8))
         #expect(v == [1])
