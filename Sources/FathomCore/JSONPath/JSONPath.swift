@@ -27,8 +27,21 @@ public struct JSONPath: Sendable, CustomStringConvertible {
 
     /// The values of the resulting nodelist, in nodelist order.
     public func select(_ root: JSON) -> [JSON] {
-        let nodes = JPEvaluator<JPNoPath>.evaluate(query, root: root, current: root)
-        return nodes.map(\.value)
+        JPEvaluator<JPNoPath>.values(query, root: root, current: root)
+    }
+
+    /// What an assertion or capture reads: nil for an empty nodelist, the value
+    /// of a single node, or the values as an array. A singular query (names and
+    /// indices only, the usual `$.data.items[0].id`) is walked without building
+    /// any nodelist.
+    public func selection(_ root: JSON) -> JSON? {
+        if query.isSingular { return JPEvaluator<JPNoPath>.singular(query, root: root, current: root) }
+        let values = select(root)
+        switch values.count {
+        case 0: return nil
+        case 1: return values[0]
+        default: return .array(values)
+        }
     }
 
     /// The resulting nodelist as (normalized path, value) pairs, e.g. `$['a'][0]`.

@@ -5,15 +5,19 @@ import Foundation
 enum AssertionReader {
     static let typeNames = ["string", "number", "integer", "boolean", "array", "object", "null"]
     static let formatNames = ["uuid", "iso8601", "date", "email", "ipv4", "ipv6", "cidr"]
+    /// The keys an assertion object may have.
+    static let allowedKeys = AssertionSpec.Subject.allKeys + PredicateKind.allNames + ["name"]
 
     static func read(_ value: JSON, at pointer: String, checker: inout FileChecker) -> AssertionSpec? {
         guard case .object(let o) = value else {
             checker.error(pointer, "an assertion must be an object such as {\"status\": 200}, not \(value.typeName)", atValue: true)
             return nil
         }
-        let subjects = o.keys.filter { AssertionSpec.Subject.allKeys.contains($0) }
-        let allowed = AssertionSpec.Subject.allKeys + PredicateKind.allNames + ["name"]
-        checker.checkKeys(o, at: pointer, allowed: allowed, what: "predicate")
+        // Read for every assertion of every request file, at load and again at its
+        // turn: no arrays made for the keys (members are walked in place).
+        var subjects: [String] = []
+        for (k, _) in o.members where AssertionSpec.Subject.allKeys.contains(k) { subjects.append(k) }
+        checker.checkKeys(o, at: pointer, allowed: allowedKeys, what: "predicate")
         guard subjects.count == 1, let key = subjects.first, let subjectValue = o[key] else {
             if subjects.isEmpty {
                 checker.error(pointer, "the assertion has no subject; give one of: " + AssertionSpec.Subject.allKeys.joined(separator: ", "), atValue: true)
@@ -31,16 +35,16 @@ enum AssertionReader {
             guard let sel = checker.string(subjectValue, at: sp, field: key) else { return nil }
             if key == "path" { checkJSONPath(sel, at: sp, checker: &checker) }
             subject = key == "path" ? .path(sel) : key == "header" ? .header(sel) : key == "cookie" ? .cookie(sel) : .xpath(sel)
-            for pk in o.keys {
-                guard let kind = PredicateKind(rawValue: pk), let operand = o[pk] else { continue }
+            for (pk, operand) in o.members {
+                guard let kind = PredicateKind(rawValue: pk) else { continue }
                 if let p = readPredicate(kind, operand, at: pointer + "/" + pk, checker: &checker) { predicates.append(p) }
             }
-            if predicates.isEmpty, !o.keys.contains(where: { PredicateKind(rawValue: $0) != nil }) {
+            if predicates.isEmpty, !o.members.contains(where: { PredicateKind(rawValue: $0.key) != nil }) {
                 predicates.append(PredicateSpec(kind: .exists, operand: .bool(true)))
             }
         default:
             subject = key == "status" ? .status : key == "duration_ms" ? .durationMs : key == "size_bytes" ? .sizeBytes : .body
-            for pk in o.keys where PredicateKind(rawValue: pk) != nil {
+            for (pk, _) in o.members where PredicateKind(rawValue: pk) != nil {
                 checker.error(pointer + "/" + pk, "'\(key)' takes its predicates inside its own value, e.g. {\"\(key)\": {\"\(pk)\": ...}}")
             }
             if case .object(let po) = subjectValue {

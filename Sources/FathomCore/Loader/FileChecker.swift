@@ -23,7 +23,7 @@ struct FileChecker {
 
     /// Flags every key of `object` that is not in `allowed`, with a suggestion.
     mutating func checkKeys(_ object: JSONObject, at pointer: String, allowed: [String], what: String) {
-        for key in object.keys where !allowed.contains(key) {
+        for (key, _) in object.members where !allowed.contains(key) {
             var msg = "unknown \(what) '\(key)'"
             if let s = closestMatch(to: key, in: allowed) {
                 msg += " (did you mean '\(s)'?)"

@@ -76,7 +76,15 @@ public struct AssertionSpec: Sendable {
         case .cookie(let c): subjectText = "cookie \(c)"
         case .xpath(let x): subjectText = "xpath \(x)"
         }
-        return subjectText + " " + predicates.map(\.displayText).joined(separator: ", ")
+        // One buffer: assertion names are made for every assertion of every request.
+        var out = subjectText
+        out.reserveCapacity(subjectText.utf8.count + 24 * predicates.count)
+        out += " "
+        for (i, p) in predicates.enumerated() {
+            if i > 0 { out += ", " }
+            p.appendDisplayText(to: &out)
+        }
+        return out
     }
 }
 
@@ -109,10 +117,23 @@ public struct PredicateSpec: Sendable {
     }
 
     var displayText: String {
+        var out = ""
+        appendDisplayText(to: &out)
+        return out
+    }
+
+    /// `equals "x"`, `length gt 2, lt 5`: the predicate as its names show it.
+    func appendDisplayText(to out: inout String) {
+        out += kind.rawValue
+        out += " "
         if let nested {
-            return "\(kind.rawValue) " + nested.map(\.displayText).joined(separator: ", ")
+            for (i, n) in nested.enumerated() {
+                if i > 0 { out += ", " }
+                n.appendDisplayText(to: &out)
+            }
+        } else {
+            out += operand.serialized()
         }
-        return "\(kind.rawValue) \(operand.serialized())"
     }
 }
 

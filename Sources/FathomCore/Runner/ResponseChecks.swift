@@ -101,12 +101,14 @@ struct ResponseChecks {
         }
     }
 
-    private func resolvePredicate(_ p: PredicateSpec, template: Template, pointer: String) throws(TemplateError) -> PredicateSpec {
+    /// `pointer` is made only for an operand that may hold a template (it is for
+    /// the error message): literals, the usual operands, pass through untouched.
+    private func resolvePredicate(_ p: PredicateSpec, template: Template, pointer: @autoclosure () -> String) throws(TemplateError) -> PredicateSpec {
         var r = p
-        r.operand = try template.resolve(p.operand, at: pointer)
+        if p.operand.mayHoldTemplate { r.operand = try template.resolve(p.operand, at: pointer()) }
         if let nested = p.nested {
             var out: [PredicateSpec] = []
-            for n in nested { out.append(try resolvePredicate(n, template: template, pointer: pointer + "/" + n.kind.rawValue)) }
+            for n in nested { out.append(try resolvePredicate(n, template: template, pointer: pointer() + "/" + n.kind.rawValue)) }
             r.nested = out
         } else if p.kind == .length, case .object(let o) = r.operand {
             // A template resolved to a predicate object: read it now.

@@ -66,12 +66,7 @@ final class ResponseView {
             let ct = contentType.isEmpty ? "no Content-Type" : "Content-Type \(contentType)"
             return .problem("the response body is not JSON (\(ct); \(e.description)), so JSONPath \(text) cannot apply")
         case .success(let root):
-            let values = path.select(root)
-            switch values.count {
-            case 0: return .value(nil)
-            case 1: return .value(values[0])
-            default: return .value(.array(values))
-            }
+            return .value(path.selection(root))
         }
     }
 

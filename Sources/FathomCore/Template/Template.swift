@@ -79,6 +79,7 @@ public struct Template {
 
     /// Resolves every string inside a JSON value, typed where a string is a whole reference.
     public func resolve(_ value: JSON, at pointer: String) throws(TemplateError) -> JSON {
+        guard value.mayHoldTemplate else { return value }
         switch value {
         case .string(let s):
             guard Template.hasReference(s) else { return value }
@@ -216,4 +217,16 @@ public struct Template {
 public final class UnresolvedNames: @unchecked Sendable {
     public private(set) var names: [String] = []
     func add(_ name: String) { if !names.contains(name) { names.append(name) } }
+}
+
+extension JSON {
+    /// False when the value certainly holds no `{{...}}` (a number, a boolean, null,
+    /// or a string without a reference): resolving it would give it back unchanged.
+    var mayHoldTemplate: Bool {
+        switch self {
+        case .null, .bool, .integer, .double: return false
+        case .string(let s): return Template.hasReference(s)
+        case .array, .object: return true
+        }
+    }
 }
