@@ -80,7 +80,8 @@ public final class ReportSet {
 /// returns, so rendering a request's JUnit or JSON entry overlaps the next request
 /// instead of delaying it; `finish` waits for everything handed over, then finishes.
 /// Events keep their order (one serial queue per reporter). At most `capacity`
-/// events wait at once, so a slow disk slows the run rather than filling memory.
+/// hand-overs wait at once, so a slow disk slows the run rather than filling memory.
+/// `handle` is called from one thread at a time (the run's), `finish` after the last.
 public final class QueuedReporter: Reporter, @unchecked Sendable {
     private let inner: any Reporter
     private let queue: DispatchQueue
@@ -92,15 +93,38 @@ public final class QueuedReporter: Reporter, @unchecked Sendable {
         slots = DispatchSemaphore(value: capacity)
     }
 
+    /// A `requestStarted` waits for the `requestFinished` the runner sends right
+    /// after it, so each request is one hand-over (one wake-up of the reporter's
+    /// thread) rather than two. Touched by the run's thread only.
+    private var heldStart: RunEvent?
+
     public func handle(_ event: RunEvent) {
+        if case .requestStarted = event {
+            if let held = heldStart { send([held]) }
+            heldStart = event
+            return
+        }
+        if let held = heldStart {
+            heldStart = nil
+            send([held, event])
+        } else {
+            send([event])
+        }
+    }
+
+    private func send(_ events: [RunEvent]) {
         slots.wait()
         queue.async {
-            self.inner.handle(event)
+            for event in events { self.inner.handle(event) }
             self.slots.signal()
         }
     }
 
     public func finish() throws {
+        if let held = heldStart {
+            heldStart = nil
+            send([held])
+        }
         try queue.sync { try inner.finish() }
     }
 }

@@ -327,12 +327,15 @@ struct RequestBuilder {
                 break
             }
         }
-        // A password in the URL's user info is a credential too (libcurl sends it as basic auth).
-        let parts = URLNormalizer.parse(url)
-        if let password = parts.password, !password.isEmpty {
-            let user = (parts.user ?? "").removingPercentEncoding ?? parts.user ?? ""
-            let plain = password.removingPercentEncoding ?? password
-            credentials += [password, plain, Data("\(user):\(plain)".utf8).base64EncodedString()]
+        // A password in the URL's user info is a credential too (libcurl sends it as
+        // basic auth). Without an '@' there is no user info, and nothing to parse.
+        if url.utf8.contains(0x40) {
+            let parts = URLNormalizer.parse(url)
+            if let password = parts.password, !password.isEmpty {
+                let user = (parts.user ?? "").removingPercentEncoding ?? parts.user ?? ""
+                let plain = password.removingPercentEncoding ?? password
+                credentials += [password, plain, Data("\(user):\(plain)".utf8).base64EncodedString()]
+            }
         }
 
         // Signatures cover the URL and form fields as they will be sent.

@@ -139,7 +139,8 @@ public struct Template {
         while i < u.count {
             if i + 1 < u.count, u[i] == 0x7B, u[i + 1] == 0x7B, let close = Template.matchingClose(u, from: i) {
                 let inner = String(decoding: u[(i + 2)..<close], as: UTF8.self)
-                let name = try interpolate(String(inner), at: pointer, stack: stack).trimmedOfSpaces
+                // A name built from other references (`{{a_{{b}}}}`) is resolved first.
+                let name = (inner.hasTemplateMarker ? try interpolate(inner, at: pointer, stack: stack) : inner).trimmedOfSpaces
                 do {
                     let v = try value(of: name, at: pointer, stack: stack)
                     out.append(contentsOf: v.interpolationText.utf8)
