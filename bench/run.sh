@@ -139,14 +139,14 @@ import sys
 rounds = {}
 for line in open(sys.argv[1]):
     label, rest = line.rstrip("\n").split("|")
-    wall, rss, status = rest.split()
-    rounds.setdefault(label, []).append((float(wall), int(rss), int(status)))
+    wall, rss, status, cpu = rest.split()
+    rounds.setdefault(label, []).append((float(wall), int(rss), int(status), float(cpu)))
 for label, rs in rounds.items():
-    # The best wall of the rounds that succeeded (a failed one never counts), and
-    # the highest peak memory of them all.
+    # The best wall and the least CPU of the rounds that succeeded (a failed one
+    # never counts), and the highest peak memory of them all.
     ok = [r for r in rs if r[2] == 0]
-    wall, status = (min(r[0] for r in ok), 0) if ok else (rs[0][0], rs[0][2])
-    print(f"{label}|{sys.argv[2]}|{wall:.4f} {max(r[1] for r in rs)} {status}")
+    wall, status, cpu = (min(r[0] for r in ok), 0, min(r[3] for r in ok)) if ok else (rs[0][0], rs[0][2], rs[0][3])
+    print(f"{label}|{sys.argv[2]}|{wall:.4f} {max(r[1] for r in rs)} {status} {cpu:.2f}")
 PY
 measure "tavern (pytest)" "$m" "$cache/venv/bin/pytest" -q -p no:cacheprovider "$work/in/tavern/test_bench.tavern.yaml"
 measure "gabbi-run" "$m" "$cache/venv/bin/gabbi-run" "127.0.0.1:$port" -- "$work/in/gabbi/bench.yaml"
@@ -165,22 +165,24 @@ import math, sys
 rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1])]
 def parse(r):
     label, count, rest = r
-    wall, rss, status = rest.split()
-    return label, int(count), float(wall), int(rss) / 1024, int(status)
+    wall, rss, status, cpu = rest.split()
+    return label, int(count), float(wall), int(rss) / 1024, int(status), float(cpu)
 rows = [parse(r) for r in rows]
 by = {r[0]: r for r in rows}
 def rate(label):
-    l, c, w, _, s = by[label]
+    l, c, w, _, s, _ = by[label]
     return c / w if c and not math.isnan(w) and s == 0 else float("nan")
 easy, multi, curlk, curlp = rate("C: one easy handle"), rate("C: multi, 4 in flight"), rate("curl -K"), rate("curl --parallel-max 4")
-print(f"{'runner':42} {'requests':>8} {'wall s':>8} {'req/s':>8} {'peak MiB':>9} {'× C easy':>9} {'× curl -K':>10} {'status':>6}")
-for label, count, wall, mib, status in rows:
+# CPU µs per request: user plus system time of the runner's process (not the server's).
+print(f"{'runner':42} {'requests':>8} {'wall s':>8} {'req/s':>8} {'peak MiB':>9} {'× C easy':>9} {'× curl -K':>10} {'CPU µs/req':>10} {'status':>6}")
+for label, count, wall, mib, status, cpu in rows:
     r = count / wall if count and not math.isnan(wall) else float("nan")
     ratio_easy = r / easy if count else float("nan")
     ratio_curl = r / curlk if count else float("nan")
+    per = cpu / count * 1e6 if count and not math.isnan(cpu) else float("nan")
     w = "n/a" if math.isnan(wall) else f"{wall:.3f}"
     fmt = lambda x, spec: "" if math.isnan(x) else format(x, spec)
-    print(f"{label:42} {count or '':>8} {w:>8} {fmt(r, '8.0f'):>8} {mib:9.1f} {fmt(ratio_easy, '9.2f'):>9} {fmt(ratio_curl, '10.2f'):>10} {status if status >= 0 else 'n/a':>6}")
+    print(f"{label:42} {count or '':>8} {w:>8} {fmt(r, '8.0f'):>8} {mib:9.1f} {fmt(ratio_easy, '9.2f'):>9} {fmt(ratio_curl, '10.2f'):>10} {fmt(per, '10.0f'):>10} {status if status >= 0 else 'n/a':>6}")
 print()
 fr = rate("fathom run")
 print(f"targets: sequential ≥ 0.70× C easy ({fr / easy:.2f}×) and ≥ 2× curl -K ({fr / curlk:.2f}×); "
