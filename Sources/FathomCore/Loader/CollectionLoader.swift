@@ -153,18 +153,27 @@ public enum CollectionLoader {
     /// Reads and checks request files of one folder, in parallel when there are
     /// enough of them to pay for it; results are in the order of `names`.
     static func readRequests(_ names: [String], dir: String, folderID: String) -> [(RequestSpec?, [Diagnostic])] {
-        @Sendable func one(_ entry: String) -> (RequestSpec?, [Diagnostic]) {
-            let full = dir + "/" + entry
-            var diags: [Diagnostic] = []
-            guard let (json, map) = parseFile(full, into: &diags) else { return (nil, diags) }
-            var checker = FileChecker(file: full, map: map)
-            let req = RequestReader.read(json, id: folderID.isEmpty ? entry : folderID + "/" + entry, file: full, defaultName: displayName(entry), checker: &checker)
-            return (req, diags + checker.diagnostics)
+        let idPrefix = folderID.isEmpty ? "" : folderID + "/"
+        guard names.count >= 32, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            return names.map { readRequestFile($0, directory: dir, idPrefix: idPrefix) }
         }
-        guard names.count >= 32, ProcessInfo.processInfo.activeProcessorCount > 1 else { return names.map(one) }
         let slots = ResultSlots<(RequestSpec?, [Diagnostic])>(count: names.count)
-        DispatchQueue.concurrentPerform(iterations: names.count) { i in slots.set(i, one(names[i])) }
+        DispatchQueue.concurrentPerform(iterations: names.count) { i in
+            slots.set(i, readRequestFile(names[i], directory: dir, idPrefix: idPrefix))
+        }
         return slots.take()
+    }
+
+    /// One request file of a folder, read and checked: at load, and again at its
+    /// turn (`RequestFiles.load`). The request is nil when the file does not parse
+    /// or is not a request object; the messages are every problem found.
+    static func readRequestFile(_ entry: String, directory: String, idPrefix: String) -> (RequestSpec?, [Diagnostic]) {
+        let full = directory + "/" + entry
+        var diags: [Diagnostic] = []
+        guard let (json, map) = parseFile(full, into: &diags) else { return (nil, diags) }
+        var checker = FileChecker(file: full, map: map)
+        let req = RequestReader.read(json, id: idPrefix + entry, file: full, defaultName: displayName(entry), checker: &checker)
+        return (req, diags + checker.diagnostics)
     }
 
     // MARK: - Single file

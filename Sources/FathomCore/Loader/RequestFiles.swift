@@ -88,13 +88,8 @@ final class RequestFiles: RequestBox, @unchecked Sendable {
     /// Throws when the file no longer reads as a valid request (it changed or went
     /// away after the collection loaded), with the loader's messages.
     func load(_ i: Int32) throws(LoadError) -> RequestSpec {
-        let entry = entry(i)
-        let path = directory + "/" + entry
-        var diags: [Diagnostic] = []
-        guard let (json, map) = CollectionLoader.parseFile(path, into: &diags) else { throw LoadError(diags) }
-        var checker = FileChecker(file: path, map: map)
-        let request = RequestReader.read(json, id: idPrefix + entry, file: path, defaultName: CollectionLoader.displayName(entry), checker: &checker)
-        let errors = checker.diagnostics.filter { $0.severity == .error }
+        let (request, diagnostics) = CollectionLoader.readRequestFile(entry(i), directory: directory, idPrefix: idPrefix)
+        let errors = diagnostics.filter { $0.severity == .error }
         guard let request, errors.isEmpty else { throw LoadError(errors) }
         return request
     }

@@ -27,7 +27,7 @@ public enum FileBytes {
                 bytes.append(contentsOf: repeatElement(0, count: capacity - bytes.count))
             }
             let n = bytes.withUnsafeMutableBytes { buffer in
-                Glibc_read(fd, buffer.baseAddress! + count, capacity - count)
+                systemRead(fd, buffer.baseAddress! + count, capacity - count)
             }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -52,7 +52,7 @@ extension FileBytes {
 }
 
 @inline(__always)
-private func Glibc_read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     #if canImport(Glibc)
     return Glibc.read(fd, buffer, count)
     #else
