@@ -23,6 +23,9 @@ public struct MockConfiguration: Sendable {
     /// same 60-second window get 429 and `{"error": "Request limit of N/min reached."}`.
     /// `nil` turns the limit off.
     public var rateLimitPerMinute: Int?
+    /// The rate limit's window in seconds (60 as Sonar's; shorter for tests): the
+    /// limit counts requests from the first one of a window until it ends.
+    public var rateLimitWindowSeconds: Int = 60
     /// Answer every request with the request itself as text (request line, headers,
     /// body), like the raw echo server Newman's own tests use: for checking exactly
     /// what went on the wire.

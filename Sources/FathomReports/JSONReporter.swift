@@ -204,6 +204,7 @@ public final class JSONReporter: Reporter {
         })
         if let e = r.errorMessage { o["error"] = .string(e) }
         if let s = r.skipReason { o["skipReason"] = .string(s) }
+        if r.rateLimitWaitMs > 0 { o["rateLimitWaitMs"] = Format.msValue(r.rateLimitWaitMs) }
         if !r.warnings.isEmpty { o["warnings"] = .array(r.warnings.map { .string($0) }) }
         if !r.console.isEmpty { o["console"] = .array(r.console.map { .string($0) }) }
         return .object(o)

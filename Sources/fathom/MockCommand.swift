@@ -27,8 +27,11 @@ struct MockCommand: AsyncParsableCommand {
     @Option(name: .customLong("error-rate"), help: "Share of Sonar API requests (0 to 1) answered 500.")
     var errorRate: Double = 0
 
-    @Option(name: .customLong("rate-limit-per-minute"), help: "Answer 429 past this many Sonar API requests a minute (Sonar's is 400); off by default.")
+    @Option(name: .customLong("rate-limit-per-minute"), help: "Answer 429 past this many Sonar API requests a minute (Sonar's is 400), with Retry-After and X-RateLimit-* headers as Laravel sends them; off by default.")
     var rateLimitPerMinute: Int?
+
+    @Option(name: .customLong("rate-limit-window"), help: ArgumentHelp("The rate limit's window in seconds (default 60, Sonar's minute); a shorter one makes the limit quick to reach and to wait out in tests.", valueName: "seconds"))
+    var rateLimitWindow: Int = 60
 
     @Flag(name: .customLong("raw-echo"), help: "Answer every request with the request itself as text (request line, headers, body).")
     var rawEcho = false
@@ -38,6 +41,7 @@ struct MockCommand: AsyncParsableCommand {
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms must be 0 or more") }
         guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be between 0 and 1, e.g. 0.05") }
         if let r = rateLimitPerMinute, r < 1 { throw ValidationError("--rate-limit-per-minute must be at least 1") }
+        guard (1...86_400).contains(rateLimitWindow) else { throw ValidationError("--rate-limit-window must be between 1 and 86400 seconds, not \(rateLimitWindow)") }
     }
 
     func run() async throws {
@@ -45,6 +49,7 @@ struct MockCommand: AsyncParsableCommand {
             host: host, port: port, token: token, seed: seed, latencyMs: latencyMs,
             errorRate: errorRate, rateLimitPerMinute: rateLimitPerMinute)
         configuration.rawEcho = rawEcho
+        configuration.rateLimitWindowSeconds = rateLimitWindow
         let server = MockServer(configuration: configuration)
         do {
             try await server.run { port in

@@ -52,6 +52,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("delay-request"), help: ArgumentHelp("Wait this long between requests.", valueName: "ms"))
     var delayRequest: Int?
 
+    @Option(name: .customLong("max-retry-after"), help: ArgumentHelp("Wait out a 429 response whose Retry-After asks for at most this many seconds, then send the request again (default 60; 0 never waits, the 429 stands).", valueName: "seconds"))
+    var maxRetryAfter: Double?
+
     @Option(name: .customLong("timeout-script"), help: ArgumentHelp("Time limit for each script, in milliseconds (default 5000): an endless loop becomes an error and the run goes on.", valueName: "ms"))
     var timeoutScript: Int?
 
@@ -100,6 +103,7 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
         if let t = timeoutScript, t <= 0 { throw ValidationError("--timeout-script must be a positive number of milliseconds") }
+        if let m = maxRetryAfter, !(m >= 0 && m <= 86_400) { throw ValidationError("--max-retry-after must be between 0 and 86400 seconds, not \(m)") }
         if let d = delayRequest, d < 0 { throw ValidationError("--delay-request must be 0 or more milliseconds") }
         if let n = iterations, n < 1 { throw ValidationError("--iterations (-n) must be at least 1, not \(n)") }
         if collections.isEmpty { throw ValidationError("give a collection to run: a directory with collection.json, a request .json file, or a Postman collection file") }
@@ -251,6 +255,7 @@ struct RunCommand: AsyncParsableCommand {
         config.excludeTags = excludeTags
         config.bail = bail
         config.delayBetweenRequestsMs = delayRequest ?? 0
+        if let m = maxRetryAfter { config.maxRetryAfterMs = Int((m * 1000).rounded()) }
         config.scriptTimeoutMs = timeoutScript
         config.includeBodies = verbose || reporterNames.contains("json")
         // Reporters stream and the exit status needs only counts: memory stays flat.

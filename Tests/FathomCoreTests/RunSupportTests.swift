@@ -238,3 +238,27 @@ struct TestHashing: Hashing {
         return [UInt8](out)
     }
 }
+
+@Suite struct RetryAfterTests {
+    @Test func secondsAndHTTPDates() {
+        #expect(RetryAfter.delayMs("2", now: 0) == 2000)
+        #expect(RetryAfter.delayMs(" 0 ", now: 0) == 0)
+        #expect(RetryAfter.delayMs("99999999999999999999999", now: 0).map { $0 > 1e20 } == true)
+        // 1994-11-06T08:49:37Z is 784111777; asked 30 s before it.
+        #expect(RetryAfter.delayMs("Sun, 06 Nov 1994 08:49:37 GMT", now: 784_111_747) == 30_000)
+        #expect(RetryAfter.delayMs("Sunday, 06-Nov-94 08:49:37 GMT", now: 784_111_777) == 0)
+        #expect(RetryAfter.delayMs("Sun Nov  6 08:49:37 1994", now: 784_111_787) == 0)
+        #expect(RetryAfter.delayMs("-1", now: 0) == nil)
+        #expect(RetryAfter.delayMs("1.5", now: 0) == nil)
+        #expect(RetryAfter.delayMs("soon", now: 0) == nil)
+        #expect(RetryAfter.delayMs("", now: 0) == nil)
+    }
+
+    @Test func describedForMessages() {
+        #expect(RetryAfter.describe(ms: 250) == "250 ms")
+        #expect(RetryAfter.describe(ms: 2000) == "2 s")
+        #expect(RetryAfter.describe(ms: 1500) == "1.5 s")
+        #expect(RetryAfter.describe(ms: 3_600_000) == "60 min")
+        #expect(RetryAfter.describe(ms: .infinity) == "forever")
+    }
+}

@@ -180,6 +180,34 @@ struct SonarHTTPTests {
         }
     }
 
+    @Test func rateLimitHeadersAreLaravels() async throws {
+        var configuration = MockConfiguration(port: 0, rateLimitPerMinute: 3)
+        configuration.rateLimitWindowSeconds = 2
+        try await withSonar(configuration) { server in
+            let body = Array(#"{"query": "{ me { id } }"}"#.utf8)
+            for left in [2, 1, 0] {
+                let reply = try await Sonar.post(server, body: body)
+                #expect(reply.status == 200)
+                #expect(reply.header("x-ratelimit-limit") == "3")
+                #expect(reply.header("x-ratelimit-remaining") == String(left))
+            }
+            let before = Int(Date().timeIntervalSince1970)
+            let over = try await Sonar.post(server, body: body)
+            #expect(over.status == 429)
+            #expect(try over.json() == ["error": "Request limit of 3/2s reached."])
+            let retryAfter = try #require(over.header("retry-after").flatMap { Int($0) })
+            #expect((1...2).contains(retryAfter))
+            #expect(over.header("x-ratelimit-remaining") == "0")
+            let reset = try #require(over.header("x-ratelimit-reset").flatMap { Int($0) })
+            #expect(reset >= before + 1 && reset <= before + 3)
+            // Waiting as told reaches the next window.
+            try await Task.sleep(nanoseconds: UInt64(retryAfter) * 1_000_000_000)
+            let again = try await Sonar.post(server, body: body)
+            #expect(again.status == 200)
+            #expect(again.header("x-ratelimit-remaining") == "2")
+        }
+    }
+
     @Test func badInputNeverCrashes() async throws {
         try await withSonar { server in
             let queries: [(String, JSON?)] = [

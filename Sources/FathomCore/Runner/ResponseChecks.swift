@@ -47,7 +47,7 @@ struct ResponseChecks {
                 case .xpath(let x): selection = view.select(xpath: try template.resolveString(x, at: c.pointer))
                 }
             } catch {
-                outcome.assertions.append(AssertionResult(name: name, passed: false, isImplicit: true, message: "\(spec.location(error.pointer)): \(error)"))
+                outcome.assertions.append(AssertionResult(name: name, passed: false, isImplicit: true, message: "\(spec.location(error.pointer)): \(error)", position: spec.source.sourcePosition(c.pointer)))
                 continue
             }
             switch selection {
@@ -58,10 +58,10 @@ struct ResponseChecks {
                 if let d = c.defaultValue {
                     outcome.captures[c.name] = d
                 } else {
-                    outcome.assertions.append(AssertionResult(name: name, passed: false, isImplicit: true, message: "\(spec.location(c.pointer)): capture '\(c.name)' found nothing and has no \"default\""))
+                    outcome.assertions.append(AssertionResult(name: name, passed: false, isImplicit: true, message: "\(spec.location(c.pointer)): capture '\(c.name)' found nothing and has no \"default\"", position: spec.source.sourcePosition(c.pointer)))
                 }
             case .problem(let m):
-                outcome.assertions.append(AssertionResult(name: name, passed: false, isImplicit: true, message: "\(spec.location(c.pointer)): \(m)"))
+                outcome.assertions.append(AssertionResult(name: name, passed: false, isImplicit: true, message: "\(spec.location(c.pointer)): \(m)", position: spec.source.sourcePosition(c.pointer)))
             }
         }
     }
@@ -83,18 +83,19 @@ struct ResponseChecks {
                 predicates.append(try resolvePredicate(p, template: template, pointer: a.pointer + "/" + p.kind.rawValue))
             }
         } catch {
-            return AssertionResult(name: name, passed: false, message: "\(spec.location(error.pointer)): \(error)")
+            return AssertionResult(name: name, passed: false, message: "\(spec.location(error.pointer)): \(error)", position: spec.source.sourcePosition(a.pointer))
         }
         switch view.select(subject) {
         case .problem(let m):
-            return AssertionResult(name: name, passed: false, expected: Self.expectedText(predicates), actual: nil, message: m)
+            return AssertionResult(name: name, passed: false, expected: Self.expectedText(predicates), actual: nil, message: m, position: spec.source.sourcePosition(a.pointer))
         case .value(let actual):
             for p in predicates {
                 let o = PredicateEvaluator.evaluate(p, actual: actual, textual: subject.isTextual)
                 if !o.passed {
                     return AssertionResult(
                         name: name, passed: false, expected: Self.expectedText([p]),
-                        actual: actual.map { Self.clip($0.serialized()) } ?? "(missing)", message: o.message)
+                        actual: actual.map { Self.clip($0.serialized()) } ?? "(missing)", message: o.message,
+                        position: spec.source.sourcePosition(a.pointer))
                 }
             }
             return AssertionResult(name: name, passed: true)

@@ -50,6 +50,12 @@ public struct RunConfiguration: Sendable {
     public var keepResults = true
     /// Records each response as the baseline, or compares each with it.
     public var baseline: BaselineStore?
+    /// `--max-retry-after`, in milliseconds: a 429 response whose `Retry-After` asks
+    /// for at most this long is waited out and the request sent again; a longer one
+    /// (or 0 here) leaves the 429 as the response.
+    public var maxRetryAfterMs = 60_000
+    /// How many times one request waits out a 429 before the 429 stands.
+    public static let maxRateLimitWaits = 10
     /// Checked between requests; set by a signal handler to stop the run.
     public var cancellation = CancellationFlag()
 

@@ -141,9 +141,12 @@ public struct AssertionResult: Sendable {
     public var isSkipped: Bool
     /// A failure that is an error of the script rather than a failed check (JUnit `<error>`).
     public var isError: Bool
+    /// Where the assertion is written in the request's file (set on failures, for
+    /// annotations that point at the line).
+    public var position: SourcePosition?
     public init(
         name: String, passed: Bool, isImplicit: Bool = false, expected: String? = nil, actual: String? = nil, message: String? = nil,
-        isSkipped: Bool = false, isError: Bool = false
+        isSkipped: Bool = false, isError: Bool = false, position: SourcePosition? = nil
     ) {
         self.name = name
         self.passed = passed
@@ -153,6 +156,7 @@ public struct AssertionResult: Sendable {
         self.message = message
         self.isSkipped = isSkipped
         self.isError = isError
+        self.position = position
     }
 }
 
@@ -172,6 +176,12 @@ public struct RequestResult: Sendable {
     public var console: [String] = []
     /// Wall time spent on this request, including delay and all work, in milliseconds.
     public var durationMs: Double
+    /// The file the request is written in, and where in it (set when the request
+    /// failed or errored, for annotations that point at it).
+    public var location: FilePosition?
+    /// Time spent waiting out rate limits (429 with `Retry-After`) before the
+    /// response that counts, in milliseconds; 0 when the server never asked.
+    public var rateLimitWaitMs: Double = 0
     public init(
         info: RequestInfo, status: RequestStatus, request: SentRequest? = nil, response: ReceivedResponse? = nil,
         assertions: [AssertionResult] = [], errorMessage: String? = nil, skipReason: String? = nil, durationMs: Double = 0
@@ -184,6 +194,17 @@ public struct RequestResult: Sendable {
         self.errorMessage = errorMessage
         self.skipReason = skipReason
         self.durationMs = durationMs
+    }
+}
+
+/// A place in a file: the file as the loader opened it (relative to the working
+/// directory when the collection was given so), and a line and column when known.
+public struct FilePosition: Sendable, Equatable {
+    public var file: String
+    public var position: SourcePosition?
+    public init(file: String, position: SourcePosition? = nil) {
+        self.file = file
+        self.position = position
     }
 }
 

@@ -140,6 +140,10 @@ public final class Runner: @unchecked Sendable {
                 index: requestsStarted, id: s.request.id, name: s.request.name, folders: s.folderNames,
                 iteration: iteration + 1, iterations: iterations)
             var (result, next) = await execute(s, prefetch.take(position), info: info, scopes: scopes)
+            if result.status == .failed || result.status == .error {
+                // Where to point an annotation: the request file (and a Postman item's place in its file).
+                result.location = FilePosition(file: s.request.file, position: s.request.isDeferred ? nil : s.request.source.position)
+            }
             position += 1
             switch next {
             case nil: break
@@ -373,19 +377,71 @@ public final class Runner: @unchecked Sendable {
         var response: HTTPResponse?
         var checks = ResponseChecks.Outcome()
         var errorMessage: String?
+        /// Rate-limit waits: what was waited, and what to tell the reports.
+        var rateLimitWaitMs = 0.0
+        var notes: [String] = []
     }
 
-    /// Sends once, then captures and asserts.
+    /// Sends (again after each 429 whose `Retry-After` is waited out), then captures and asserts.
     private func exchange(_ s: ScheduledRequest, built: BuiltRequest, template: Template) async -> ExchangeOutcome {
-        let response: HTTPResponse
-        do {
-            response = try await transport.send(built.http)
-        } catch {
-            return ExchangeOutcome(status: .error, errorMessage: "\(s.request.location("/url")): \(error.description)")
+        var response: HTTPResponse
+        var waitedMs = 0.0
+        var notes: [String] = []
+        var waits = 0
+        while true {
+            do {
+                response = try await transport.send(built.http)
+            } catch {
+                var outcome = ExchangeOutcome(status: .error, errorMessage: "\(s.request.location("/url")): \(error.description)")
+                outcome.rateLimitWaitMs = waitedMs
+                outcome.notes = notes
+                return outcome
+            }
+            guard response.status == 429, let header = response.headers.first(named: "Retry-After") else { break }
+            let limit = configuration.maxRetryAfterMs
+            guard let delayMs = RetryAfter.delayMs(header, now: Date().timeIntervalSince1970) else {
+                notes.append("429 Too Many Requests with a Retry-After Fathom cannot read (\(Self.clip(header))); the 429 stands")
+                break
+            }
+            if limit <= 0 { break }
+            if delayMs > Double(limit) {
+                notes.append("429 Too Many Requests asks to wait \(RetryAfter.describe(ms: delayMs)) (Retry-After: \(Self.clip(header))), more than --max-retry-after \(RetryAfter.describe(ms: Double(limit))); the 429 stands")
+                break
+            }
+            if waits >= RunConfiguration.maxRateLimitWaits {
+                notes.append("429 Too Many Requests again after waiting \(waits) times (\(RetryAfter.describe(ms: waitedMs)) in all); the 429 stands")
+                break
+            }
+            if !(await sleepUnlessCancelled(ms: delayMs)) {
+                var outcome = ExchangeOutcome(status: .error, errorMessage: "interrupted while waiting out a rate limit (429, Retry-After: \(Self.clip(header)))")
+                outcome.rateLimitWaitMs = waitedMs
+                outcome.notes = notes
+                return outcome
+            }
+            waits += 1
+            waitedMs += delayMs
+            notes.append("rate limited: 429 Too Many Requests with Retry-After: \(Self.clip(header)); waited \(RetryAfter.describe(ms: delayMs)) and sent it again")
         }
         let checks = ResponseChecks(spec: s.request, template: template, xpath: xpath)
             .run(on: response, isGraphQL: built.isGraphQL, allowGraphQLErrors: built.options.allowGraphQLErrors)
-        return ExchangeOutcome(status: checks.failed ? .failed : .passed, response: response, checks: checks)
+        return ExchangeOutcome(status: checks.failed ? .failed : .passed, response: response, checks: checks, rateLimitWaitMs: waitedMs, notes: notes)
+    }
+
+    /// Sleeps in short steps, so an interrupt ends the wait within a tenth of a
+    /// second; false when the run was cancelled.
+    private func sleepUnlessCancelled(ms: Double) async -> Bool {
+        var left = ms
+        while left > 0 {
+            if configuration.cancellation.isCancelled { return false }
+            let step = min(left, 100)
+            try? await Task.sleep(nanoseconds: UInt64(step * 1_000_000))
+            left -= step
+        }
+        return !configuration.cancellation.isCancelled
+    }
+
+    private static func clip(_ text: String) -> String {
+        text.count <= 64 ? text : String(text.prefix(64)) + "…"
     }
 
     /// Redacts the result for reporters (captures are already in the run's scope).
@@ -411,7 +467,8 @@ public final class Runner: @unchecked Sendable {
         var result = RequestResult(
             info: info, status: outcome.status, request: sent, response: received, assertions: assertions,
             errorMessage: r.redact(optional: outcome.errorMessage), durationMs: elapsed)
-        result.warnings = built.warnings.map { r.redact($0) }
+        result.warnings = (built.warnings + outcome.notes).map { r.redact($0) }
+        result.rateLimitWaitMs = outcome.rateLimitWaitMs
         return result
     }
 

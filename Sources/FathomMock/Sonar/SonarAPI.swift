@@ -1,6 +1,7 @@
 import FathomCore
 import Foundation
 import GraphQL
+import HTTPTypes
 import Hummingbird
 
 /// `POST /api/graphql`: the Sonar slice behind bearer auth, Sonar's rate limit and the
@@ -44,19 +45,40 @@ final class SonarService: Sendable {
             headers[.wwwAuthenticate] = "Bearer"
             return Reply.json(["error": "Unauthenticated."], status: .unauthorized, headers: headers)
         }
-        switch admit() {
-        case .limited(let retryAfter):
+        let admission = admit()
+        var response: Response
+        switch admission.outcome {
+        case .limited(let retryAfter, let resetAt):
             var headers = HTTPFields()
             headers[.retryAfter] = String(retryAfter)
-            return Reply.json(
-                ["error": .string("Request limit of \(configuration.rateLimitPerMinute ?? 0)/min reached.")],
+            headers[Self.rateLimitReset] = String(resetAt)
+            response = Reply.json(
+                ["error": .string("Request limit of \(configuration.rateLimitPerMinute ?? 0)/\(limitUnit) reached.")],
                 status: .tooManyRequests, headers: headers
             )
         case .failed:
-            return Reply.json(["error": "Internal server error (simulated by the mock's error rate)."], status: .internalServerError)
+            response = Reply.json(["error": "Internal server error (simulated by the mock's error rate)."], status: .internalServerError)
         case .admitted:
-            break
+            response = try await answer(request, userID: userID, readBody: readBody)
         }
+        // Laravel's throttle middleware: the limit and what is left of it on every answer.
+        if let limit = configuration.rateLimitPerMinute {
+            response.headers[Self.rateLimitLimit] = String(limit)
+            response.headers[Self.rateLimitRemaining] = String(admission.remaining)
+        }
+        return response
+    }
+
+    static let rateLimitLimit = HTTPField.Name("X-RateLimit-Limit")!
+    static let rateLimitRemaining = HTTPField.Name("X-RateLimit-Remaining")!
+    static let rateLimitReset = HTTPField.Name("X-RateLimit-Reset")!
+
+    /// "min" for Sonar's window of a minute, else the window in seconds ("2s").
+    private var limitUnit: String {
+        configuration.rateLimitWindowSeconds == 60 ? "min" : "\(configuration.rateLimitWindowSeconds)s"
+    }
+
+    private func answer(_ request: Request, userID: Int64, readBody: () async throws -> [UInt8]?) async throws -> Response {
         guard let body = try await readBody() else { return Reply.tooLarge(limit: configuration.maxBodySize) }
         let parsed: (query: String, variables: [String: Map], operationName: String?)
         switch Self.parseBody(body) {
@@ -146,30 +168,37 @@ final class SonarService: Sendable {
 
     // MARK: Rate limit and error rate
 
-    private enum Admission { case admitted, limited(retryAfter: Int), failed }
+    private enum Outcome { case admitted, limited(retryAfter: Int, resetAt: Int), failed }
 
-    private func admit() -> Admission {
+    /// What happens to a request, and how many more the window allows after it.
+    private func admit() -> (outcome: Outcome, remaining: Int) {
         let now = ContinuousClock.now
+        let window = Duration.seconds(max(1, configuration.rateLimitWindowSeconds))
         return counters.withLock { c in
+            var remaining = 0
             if let limit = configuration.rateLimitPerMinute {
-                if let start = c.windowStart, now - start < .seconds(60) {
+                if let start = c.windowStart, now - start < window {
                     if c.windowCount >= limit {
-                        let left = Duration.seconds(60) - (now - start)
-                        return .limited(retryAfter: max(1, Int(left.components.seconds) + 1))
+                        // Whole seconds, rounded up, as Retry-After has them: waiting that
+                        // long always reaches the next window.
+                        let left = window - (now - start)
+                        let seconds = max(1, Int(left.components.seconds) + (left.components.attoseconds > 0 ? 1 : 0))
+                        return (.limited(retryAfter: seconds, resetAt: Int(Date().timeIntervalSince1970) + seconds), 0)
                     }
                     c.windowCount += 1
                 } else {
                     c.windowStart = now
                     c.windowCount = 1
                 }
+                remaining = max(0, limit - c.windowCount)
             }
             c.requests += 1
             let rate = configuration.errorRate
             if rate > 0 {
                 let draw = Double(SplitMix64.mix(configuration.seed ^ 0x5EED_0E44, c.requests) >> 11) / Double(1 << 53)
-                if draw < rate { return .failed }
+                if draw < rate { return (.failed, remaining) }
             }
-            return .admitted
+            return (.admitted, remaining)
         }
     }
 
