@@ -14,6 +14,8 @@ let package = Package(
         // The embedded instance's real deflate (zlib) and multipart parsing.
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        // The HTML report's templates (Mustache, from the Hummingbird project).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // C libraries, each behind exactly one Swift module.
@@ -71,8 +73,9 @@ let package = Package(
         // parser and the specification's validation rules.
         .target(name: "FathomGraphQL", dependencies: ["FathomCore", .product(name: "GraphQL", package: "GraphQL")]),
 
-        // Reporters: console, JUnit, JSON. They read run events only.
-        .target(name: "FathomReports", dependencies: ["FathomCore", "FathomXML"]),
+        // Reporters: console, JUnit, JSON, HTML (Mustache templates), Markdown, GitHub, TAP.
+        // They read run events only.
+        .target(name: "FathomReports", dependencies: ["FathomCore", "FathomXML", .product(name: "Mustache", package: "swift-mustache")]),
 
         // The embedded instance: postman-echo compatible routes and a slice of Sonar's GraphQL API.
         .target(name: "FathomMock", dependencies: [

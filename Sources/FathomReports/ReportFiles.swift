@@ -78,9 +78,21 @@ final class Spool {
     }
 }
 
+/// A piece of a streamed report: text rendered at the end, or spooled entries.
+enum ReportPart {
+    case text(String)
+    case spool(Spool?)
+}
+
 /// Writes a streamed report: `head`, the spooled entries, `tail`, into a file next
 /// to `path` that then replaces it, so the report appears whole or not at all.
 func writeReport(head: String, spool: Spool?, tail: String, to path: String) throws(ReportWriteError) {
+    try writeReport([.text(head), .spool(spool), .text(tail)], to: path)
+}
+
+/// Writes the parts of a streamed report in order, into a file next to `path` that
+/// then replaces it.
+func writeReport(_ parts: [ReportPart], to path: String) throws(ReportWriteError) {
     let url = URL(fileURLWithPath: path)
     let partial = path + ".partial"
     do {
@@ -89,9 +101,12 @@ func writeReport(head: String, spool: Spool?, tail: String, to path: String) thr
             throw ReportWriteError(path: path, reason: "cannot create \(partial)")
         }
         defer { try? out.close() }
-        try out.write(contentsOf: Data(head.utf8))
-        try spool?.copy(to: out)
-        try out.write(contentsOf: Data(tail.utf8))
+        for part in parts {
+            switch part {
+            case .text(let text): try out.write(contentsOf: Data(text.utf8))
+            case .spool(let spool): try spool?.copy(to: out)
+            }
+        }
         try out.close()
         _ = try? FileManager.default.removeItem(atPath: path)
         try FileManager.default.moveItem(atPath: partial, toPath: path)

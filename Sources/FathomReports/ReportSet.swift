@@ -6,7 +6,7 @@ import Foundation
 /// together when the run ends. The file reporters run on threads of their own
 /// (`QueuedReporter`); the console prints in the run's thread, as it goes.
 public final class ReportSet {
-    public static let known = ["console", "junit", "json"]
+    public static let known = ["console", "junit", "json", "html", "markdown", "github", "tap"]
 
     public let reporters: [any Reporter]
     /// The report files this set writes, in the order of `reporters`.
@@ -17,8 +17,17 @@ public final class ReportSet {
     ///   - collectionName: gives the files their names (`Sonar smoke` → `sonar-smoke.junit.xml`).
     ///   - directory: where the report files go.
     ///   - console: the console reporter to use when `console` is named.
-    public init(names: [String], collectionName: String, directory: String, console: @autoclosure () -> ConsoleReporter) {
-        var reporters: [any Reporter] = []
+    ///   - environment: for `github` (`GITHUB_STEP_SUMMARY`, `GITHUB_WORKSPACE`).
+    ///   - annotations: where `github` prints its annotations (standard output, or
+    ///     the ordered output of several collections).
+    ///   - version: Fathom's version, for the HTML report's footer.
+    public init(
+        names: [String], collectionName: String, directory: String, console: @autoclosure () -> ConsoleReporter,
+        environment: [String: String] = [:], annotations: @escaping (String) -> Void = { _ in }, version: String? = nil,
+        progress: ProgressLine? = nil
+    ) {
+        // First, so the bar is erased before the console prints the summary.
+        var reporters: [any Reporter] = progress.map { [$0] } ?? []
         var files: [String] = []
         let slug = Self.fileSlug(collectionName)
         for name in names {
@@ -32,6 +41,20 @@ public final class ReportSet {
                 let path = (directory as NSString).appendingPathComponent("\(slug).json")
                 reporters.append(QueuedReporter(JSONReporter(outputPath: path), label: "fathom.report.json"))
                 files.append(path)
+            case "html":
+                let path = (directory as NSString).appendingPathComponent("\(slug).html")
+                reporters.append(QueuedReporter(HTMLReporter(outputPath: path, version: version), label: "fathom.report.html"))
+                files.append(path)
+            case "markdown":
+                let path = (directory as NSString).appendingPathComponent("\(slug).md")
+                reporters.append(MarkdownReporter(outputPath: path))
+                files.append(path)
+            case "tap":
+                let path = (directory as NSString).appendingPathComponent("\(slug).tap")
+                reporters.append(QueuedReporter(TAPReporter(outputPath: path), label: "fathom.report.tap"))
+                files.append(path)
+            case "github":
+                reporters.append(GitHubReporter(environment: environment, output: annotations))
             default: continue
             }
         }

@@ -85,7 +85,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("fixed-time"), help: ArgumentHelp("Freeze the clock of dynamic values ({{$timestamp}}, ...) at this Unix time or ISO 8601 date-time.", valueName: "time"))
     var fixedTime: String?
 
-    @Option(name: [.customShort("r"), .long], help: "Reporters, comma-separated: console (or cli), junit, json.")
+    @Option(name: [.customShort("r"), .long], help: "Reporters, comma-separated: console (or cli), junit, json, html, markdown, tap, github (annotations, and the summary into GITHUB_STEP_SUMMARY).")
     var reporter: String = "console,junit"
 
     @Option(name: .customLong("reports-dir"), help: "Directory for report files.")
@@ -257,7 +257,7 @@ struct RunCommand: AsyncParsableCommand {
         config.delayBetweenRequestsMs = delayRequest ?? 0
         if let m = maxRetryAfter { config.maxRetryAfterMs = Int((m * 1000).rounded()) }
         config.scriptTimeoutMs = timeoutScript
-        config.includeBodies = verbose || reporterNames.contains("json")
+        config.includeBodies = verbose || reporterNames.contains("json") || reporterNames.contains("html")
         // Reporters stream and the exit status needs only counts: memory stays flat.
         config.keepResults = false
         config.hashing = LibCrypto()
@@ -290,9 +290,24 @@ struct RunCommand: AsyncParsableCommand {
         let spec = p.spec
         let config = p.config
         let verbosity: ConsoleReporter.Verbosity = quiet ? .quiet : verbose ? .verbose : .normal
+        let standardOutput: @Sendable (String) -> Void = { text in try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8)) }
+        // The progress bar: on a terminal, not in CI, not quiet, and not when several
+        // collections share the terminal (their output is held and merged).
+        let environment = ProcessInfo.processInfo.environment
+        let progress = console == nil && ProgressLine.wanted(isTerminal: isatty(STDOUT_FILENO) == 1, environment: environment, quiet: quiet)
+            ? ProgressLine(write: standardOutput) : nil
+        let output: @Sendable (String) -> Void
+        if let console {
+            output = console
+        } else if let progress {
+            output = { progress.print($0) }
+        } else {
+            output = standardOutput
+        }
         let reports = ReportSet(
             names: reporterNames, collectionName: spec.name, directory: reportsDir,
-            console: console.map { ConsoleReporter.standardOutput(verbosity: verbosity, output: $0) } ?? ConsoleReporter.standardOutput(verbosity: verbosity))
+            console: ConsoleReporter.standardOutput(verbosity: verbosity, output: output),
+            environment: environment, annotations: output, version: Fathom.configuration.version, progress: progress)
         // The script sandbox, when the collection has scripts: one JavaScript context for the run.
         var engine: ScriptEngine?
         if !noScripts, !spec.allScripts().isEmpty {
