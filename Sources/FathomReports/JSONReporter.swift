@@ -151,6 +151,13 @@ public final class JSONReporter: Reporter {
             root["iterations"] = .integer(Int64(info.iterations))
             if !info.warnings.isEmpty { root["warnings"] = .array(info.warnings.map { .string($0) }) }
             root["skippedScripts"] = .array(info.skippedScripts.map { .object(["name": .string($0.name), "location": .string($0.location), "reason": .string(SkippedScript.reason)]) })
+            if let shard = info.shard {
+                // One shard's share of a run: what `fathom merge-reports` checks and orders by.
+                root["shard"] = .object([
+                    "index": .integer(Int64(shard.index)), "count": .integer(Int64(shard.count)),
+                    "plan": .string(shard.plan), "units": .integer(Int64(shard.unitCount)),
+                ])
+            }
         }
         return root
     }
@@ -163,6 +170,7 @@ public final class JSONReporter: Reporter {
         o["folders"] = .array(r.info.folders.map { .string($0) })
         o["qualifiedName"] = .string(r.info.qualifiedName)
         if r.info.iterations > 1 { o["iteration"] = .integer(Int64(r.info.iteration)) }
+        if let order = r.info.shardOrder { o["shardOrder"] = .integer(Int64(order)) }
         o["status"] = .string(r.status.rawValue)
         o["durationMs"] = Format.msValue(r.durationMs)
         if let req = r.request {

@@ -145,6 +145,10 @@ public final class JUnitReporter: Reporter {
         let marker = "fathom-suites-go-here"
         let w = try XMLWriter(indent: true)
         try w.startDocument()
+        if let shard = runInfo?.shard {
+            // One shard's share of a run: what `fathom merge-reports` checks and orders by.
+            try w.processingInstruction(JUnitShardMarker.target, JUnitShardMarker.content(shard))
+        }
         try w.startElement("testsuites")
         try w.attribute("name", summary?.collectionName ?? runInfo?.collectionName ?? collection)
         try w.attribute("tests", String(tests + scripts.count))
@@ -199,6 +203,11 @@ public final class JUnitReporter: Reporter {
         if let hostname { try w.attribute("hostname", hostname) }
         try w.attribute("id", String(r.info.index))
         try w.attribute("file", r.info.id)
+        if let order = r.info.shardOrder {
+            try w.startElement("properties")
+            try w.element("property", attributes: [("name", JUnitShardMarker.orderProperty), ("value", String(order))])
+            try w.endElement()
+        }
         for c in suite.cases {
             try w.startElement("testcase")
             try w.attribute("name", c.name)
@@ -342,5 +351,18 @@ struct JUnitSuite {
         for w in warnings { text += "\nwarning: \(w)" }
         for line in result.console { text += "\nconsole \(line)" }
         return text
+    }
+}
+
+/// How a sharded run's JUnit report says which shard it is: a processing
+/// instruction before the root, `<?fathom-shard index="1" count="3" plan="…" units="7"?>`,
+/// and where each suite stands in an unsharded run as a property (`RequestInfo.shardOrder`).
+/// `merge-reports` reads both and leaves them out.
+public enum JUnitShardMarker {
+    public static let target = "fathom-shard"
+    public static let orderProperty = "fathom.order"
+
+    static func content(_ s: ShardInfo) -> String {
+        "index=\"\(s.index)\" count=\"\(s.count)\" plan=\"\(s.plan)\" units=\"\(s.unitCount)\""
     }
 }

@@ -64,7 +64,7 @@ public final class ProgressLine: Reporter, @unchecked Sendable {
 
     public func handle(_ event: RunEvent) {
         switch event {
-        case .runStarted(let info): start(total: info.requestCount * max(1, info.iterations))
+        case .runStarted(let info): start(total: info.plannedRequests)
         case .requestFinished(let r): advance(failed: r.status == .failed || r.status == .error)
         case .runFinished: finish()
         case .iterationStarted, .requestStarted: break

@@ -109,6 +109,18 @@ public final class XMLWriter {
         }
     }
 
+    /// Writes a processing instruction, `<?target content?>` (`?>` inside the
+    /// content is made safe).
+    public func processingInstruction(_ target: String, _ content: String) throws(XMLError) {
+        try validateName(target)
+        let clean = XMLText.sanitize(content).replacingAll("?>", with: "? >")
+        try LibXML2.withXMLChars(target) { (t) throws(XMLError) in
+            try LibXML2.withXMLChars(clean) { (c) throws(XMLError) in
+                try check(xmlTextWriterWritePI(writer, t, c), "xmlTextWriterWritePI")
+            }
+        }
+    }
+
     /// Closes the innermost open element.
     public func endElement() throws(XMLError) {
         guard let name = openElements.popLast() else { throw XMLError("endElement with no open element") }

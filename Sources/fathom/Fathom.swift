@@ -12,7 +12,7 @@ struct Fathom: AsyncParsableCommand {
         commandName: "fathom",
         abstract: "Run API collections and report to the console and JUnit XML.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ImportCommand.self, ValidateCommand.self, CheckCommand.self, SchemaCommand.self, QueryCommand.self, MockCommand.self]
+        subcommands: [RunCommand.self, ImportCommand.self, ValidateCommand.self, CheckCommand.self, SchemaCommand.self, QueryCommand.self, MockCommand.self, MergeReportsCommand.self]
     )
 
     /// Parses and runs, mapping command-line errors to exit status 2 (ArgumentParser's default is 64).

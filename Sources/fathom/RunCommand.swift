@@ -49,6 +49,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("parallel"), help: ArgumentHelp("Run N at a time: the iterations, the top-level folders marked \"parallel\": true, or the collections given (default 1: one after another). Reports keep the sequential order.", valueName: "N"))
     var parallel: Int?
 
+    @Option(name: .customLong("shard"), help: ArgumentHelp("Run only shard K of N: a deterministic share of the work units (collections, iterations, parallel folders; requests that chain stay together), balanced by request count. N jobs with K = 1...N run everything once; fathom merge-reports merges their reports.", valueName: "K/N"))
+    var shard: String?
+
     @Option(name: .customLong("delay-request"), help: ArgumentHelp("Wait this long between requests.", valueName: "ms"))
     var delayRequest: Int?
 
@@ -124,6 +127,7 @@ struct RunCommand: AsyncParsableCommand {
         if dryRun && (recordBaseline != nil || compareBaseline != nil) {
             throw ValidationError("--dry-run sends nothing, so there is no response to record or compare; drop --dry-run or the baseline option")
         }
+        if let shard, case .failure(let problem) = Shard.parse(shard) { throw ValidationError(problem.description) }
         if let fixedTime, Self.parseTime(fixedTime) == nil {
             throw ValidationError("--fixed-time '\(fixedTime)' must be a Unix time in seconds or an ISO 8601 date-time such as 2026-01-01T00:00:00Z")
         }
@@ -164,6 +168,19 @@ struct RunCommand: AsyncParsableCommand {
                     throw ExitCode(2)
                 }
                 seen[slug] = path
+            }
+        }
+        if let text = shard, case .success(let shard) = Shard.parse(text) {
+            // Every collection's units, shared out over the N shards together.
+            let units = prepared.map { ShardPlan.units($0.spec, $0.config) }
+            let owners = ShardPlan.assign(units, count: shard.count)
+            let plan = ShardPlan.fingerprint(names: prepared.map(\.spec.name), units: units, count: shard.count)
+            for i in prepared.indices {
+                let mine = owners[i].indices.filter { owners[i][$0] == shard.index }
+                prepared[i].config.share = RunShare(shard: shard, units: mine, unitCount: units[i].count, plan: plan)
+                if mine.isEmpty, !quiet {
+                    printError("fathom: shard \(shard): none of the \(units[i].count) unit(s) of \(collections[i]) falls to this shard; its reports list no request")
+                }
             }
         }
         let server = try await instance.startMock(binding: &prepared[0].config, start: !dryRun)

@@ -262,3 +262,47 @@ struct TestHashing: Hashing {
         #expect(RetryAfter.describe(ms: .infinity) == "forever")
     }
 }
+
+@Suite struct ShardPlanTests {
+    static func unit(_ weight: Int) -> ShardPlan.Unit {
+        ShardPlan.Unit(kind: .requests(Array(0..<weight)), weight: weight, label: "u")
+    }
+
+    @Test func heaviestFirstToTheLightestShardSameEveryTime() {
+        let units = [[Self.unit(5), Self.unit(1), Self.unit(3)], [Self.unit(3), Self.unit(2)]]
+        let owners = ShardPlan.assign(units, count: 2)
+        // 5 → 1; 3 (first) → 2; 3 → 2 (3 < 5); 2 → 1 (5 < 6); 1 → 1 (7 vs 6 → 2).
+        #expect(owners == [[1, 2, 2], [2, 1]])
+        #expect(ShardPlan.assign(units, count: 2) == owners)
+        // Loads: shard 1 = 5 + 2 = 7, shard 2 = 1 + 3 + 3 = 7.
+        var load = [0, 0]
+        for (c, list) in owners.enumerated() { for (u, s) in list.enumerated() { load[s - 1] += units[c][u].weight } }
+        #expect(load == [7, 7])
+        // More shards than units: every unit in its own shard, the rest empty.
+        #expect(ShardPlan.assign([[Self.unit(1), Self.unit(1)]], count: 4) == [[1, 2]])
+    }
+
+    @Test func fingerprintsChangeWithThePlan() {
+        let a = ShardPlan.fingerprint(names: ["A"], units: [[Self.unit(2)]], count: 2)
+        #expect(a.count == 16)
+        #expect(a == ShardPlan.fingerprint(names: ["A"], units: [[Self.unit(2)]], count: 2))
+        #expect(a != ShardPlan.fingerprint(names: ["B"], units: [[Self.unit(2)]], count: 2))
+        #expect(a != ShardPlan.fingerprint(names: ["A"], units: [[Self.unit(3)]], count: 2))
+        #expect(a != ShardPlan.fingerprint(names: ["A"], units: [[Self.unit(2)]], count: 3))
+    }
+
+    @Test func shardSyntax() {
+        #expect((try? Shard.parse("2/5").get()) == Shard(index: 2, count: 5))
+        #expect((try? Shard.parse(" 1 / 1 ").get()) == Shard(index: 1, count: 1))
+        for bad in ["3/2", "0/4", "x", "1/0", "1/1001", "1/2/3", "/2", "-1/2"] {
+            #expect((try? Shard.parse(bad).get()) == nil, "\(bad)")
+        }
+    }
+
+    @Test func scriptsThatSetOrReadValuesLinkUnits() {
+        var sets = Set<String>(), uses = Set<String>()
+        ShardPlan.Values.scan(#"pm.environment.set("session", x); pm.collectionVariables.set('other', 1); var t = pm.variables.get(`token`); postman.setEnvironmentVariable("legacy", 2)"#, sets: &sets, uses: &uses)
+        #expect(sets == ["session", "other", "legacy"])
+        #expect(uses == ["token"])
+    }
+}

@@ -143,6 +143,9 @@ public struct SourceRef: Sendable {
 public struct ScheduledRequest: Sendable {
     public var request: RequestSpec
     public var folders: [Folder]
+    /// Under `--shard`, the request's position among the run's selected requests
+    /// (its place in an unsharded run, which `merge-reports` orders by); nil otherwise.
+    public var shardPosition: Int?
 
     public init(request: RequestSpec, folders: [Folder]) {
         self.request = request

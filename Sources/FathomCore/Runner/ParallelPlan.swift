@@ -30,15 +30,18 @@ public struct ParallelPlan {
     let stages: [Stage]
     let isParallel: Bool
 
-    init(collection: CollectionSpec, scheduled: [ScheduledRequest], iterations: Int, limit: Int) {
+    /// - Parameter only: the iterations to run (0-based, ascending) when not all of
+    ///   them (`--shard`).
+    init(collection: CollectionSpec, scheduled: [ScheduledRequest], iterations: Int, limit: Int, only: [Int]? = nil) {
         guard limit > 1, !scheduled.isEmpty else {
             stages = []
             isParallel = false
             return
         }
         if iterations > 1 {
-            stages = [.lanes((0..<iterations).map { Lane(items: scheduled, iteration: $0, dataIteration: $0, announcesIteration: true) })]
-            isParallel = true
+            let run = only ?? Array(0..<iterations)
+            stages = [.lanes(run.map { Lane(items: scheduled, iteration: $0, dataIteration: $0, announcesIteration: true) })]
+            isParallel = run.count > 1
             return
         }
         var stages: [Stage] = []

@@ -25,6 +25,8 @@ public struct RunConfiguration: Sendable {
     public var parallel = 1
     /// The largest `--parallel` accepted.
     public static let maxParallel = 64
+    /// `--shard K/N`: this shard's units of the collection; nil runs everything.
+    public var share: RunShare?
     /// `--delay-request`: wait this long between requests, in milliseconds.
     public var delayBetweenRequestsMs = 0
     /// `--timeout` in milliseconds, overriding every request's timeout_ms.

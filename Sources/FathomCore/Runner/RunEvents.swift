@@ -34,6 +34,11 @@ public struct RunInfo: Sendable {
     public var skippedScripts: [SkippedScript]
     /// Load warnings, as text.
     public var warnings: [String]
+    /// Set when the run is one shard of several (`--shard K/N`).
+    public var shard: ShardInfo?
+    /// How many requests the run is about to send, over all its iterations (this
+    /// shard's share under `--shard`), for progress.
+    public var plannedRequests: Int
     public init(
         collectionName: String, source: String, requestCount: Int, startedAt: Double, iterations: Int = 1,
         skippedScripts: [SkippedScript] = [], warnings: [String] = []
@@ -45,6 +50,7 @@ public struct RunInfo: Sendable {
         self.iterations = iterations
         self.skippedScripts = skippedScripts
         self.warnings = warnings
+        plannedRequests = requestCount * max(1, iterations)
     }
 }
 
@@ -73,6 +79,10 @@ public struct RequestInfo: Sendable {
     /// The iteration (from 1) and how many the run has.
     public var iteration: Int
     public var iterations: Int
+    /// Under `--shard`, where the request stands in an unsharded run, for
+    /// `merge-reports`: its iteration (0-based) when the shards share iterations,
+    /// else its position among the selected requests.
+    public var shardOrder: Int?
     public init(index: Int, id: String, name: String, folders: [String], iteration: Int = 1, iterations: Int = 1) {
         self.index = index
         self.id = id

@@ -56,28 +56,36 @@ public final class Runner: @unchecked Sendable {
     /// the indexes, of a sequential run.
     public func run() async -> RunSummary {
         let started = Date()
-        let scheduled = selectedRequests()
+        let selection = selectedRequests()
         let iterations = configuration.effectiveIterationCount
-        redactor = Redactor.forRun(collection: collection, scheduled: scheduled, configuration: configuration, scopes: scopes)
-        let skipped = scriptRunner != nil ? [] : RequestSelection.scripts(of: scheduled).map {
+        let (scheduled, iterationList) = share(of: selection, iterations: iterations)
+        redactor = Redactor.forRun(collection: collection, scheduled: selection, configuration: configuration, scopes: scopes)
+        // Every shard lists the same skipped scripts (the whole selection's), so merged reports list them once.
+        let skipped = scriptRunner != nil ? [] : RequestSelection.scripts(of: selection).map {
             SkippedScript(name: redactor.redact($0.displayName), location: $0.location.describe())
         }
-        emit(.runStarted(RunInfo(
+        var info = RunInfo(
             collectionName: collection.name, source: collection.rootPath, requestCount: scheduled.count,
             startedAt: started.timeIntervalSince1970, iterations: iterations, skippedScripts: skipped,
-            warnings: collection.warnings.map { redactor.redact($0.description) })))
+            warnings: collection.warnings.map { redactor.redact($0.description) })
+        info.plannedRequests = scheduled.count * iterationList.count
+        if let share = configuration.share {
+            info.shard = ShardInfo(index: share.shard.index, count: share.shard.count, plan: share.plan, unitCount: share.unitCount)
+        }
+        emit(.runStarted(info))
         results = []
         counts = RunCounts()
         emitted = 0
         requestsStarted = 0
         stopRequested = false
         if configuration.keepResults { results.reserveCapacity(scheduled.count * iterations) }
-        let plan = ParallelPlan(collection: collection, scheduled: scheduled, iterations: iterations, limit: configuration.parallel)
+        let plan = ParallelPlan(collection: collection, scheduled: scheduled, iterations: iterations, limit: configuration.parallel,
+                                only: iterationList.count == iterations ? nil : iterationList)
         if plan.isParallel {
             let executor = transport.taskExecutor ?? SerialQueueExecutor(label: "fathom.run.lanes")
             await withTaskExecutorPreference(executor) { await runParallel(plan, scheduled: scheduled, iterations: iterations) }
         } else {
-            for iteration in 0..<iterations {
+            for iteration in iterationList {
                 scopes.data = configuration.dataRow(iteration)
                 if iterations > 1 { emit(.iterationStarted(iteration: iteration + 1, of: iterations)) }
                 let goOn = await runSequence(scheduled, all: scheduled, iteration: iteration, iterations: iterations, scopes: scopes) { self.deliver($0) }
@@ -91,6 +99,30 @@ public final class Runner: @unchecked Sendable {
         results = []
         emit(.runFinished(summary))
         return summary
+    }
+
+    /// What this run executes: the selected requests and the iterations (0-based),
+    /// all of them, or under `--shard` this shard's units only (each request then
+    /// knows its position among the selected requests).
+    private func share(of selection: [ScheduledRequest], iterations: Int) -> ([ScheduledRequest], [Int]) {
+        guard let share = configuration.share else { return (selection, Array(0..<iterations)) }
+        let units = ShardPlan.units(collection, configuration)
+        var positions: [(Int, Int)] = []  // (position, unit)
+        var iterationList: [Int] = []
+        for ordinal in share.units where ordinal < units.count {
+            switch units[ordinal].kind {
+            case .iteration(let i): iterationList.append(i)
+            case .requests(let p): positions += p.map { ($0, ordinal) }
+            }
+        }
+        if !iterationList.isEmpty { return (selection, iterationList.sorted()) }
+        guard !positions.isEmpty else { return ([], []) }
+        let chosen = positions.map(\.0).sorted().map { position in
+            var s = selection[position]
+            s.shardPosition = position
+            return s
+        }
+        return (chosen, [0])
     }
 
     // The run's tallies; touched from the run's task, or from lanes that all run on
@@ -136,9 +168,10 @@ public final class Runner: @unchecked Sendable {
             }
             requestsStarted += 1
             executed += 1
-            let info = RequestInfo(
+            var info = RequestInfo(
                 index: requestsStarted, id: s.request.id, name: s.request.name, folders: s.folderNames,
                 iteration: iteration + 1, iterations: iterations)
+            if configuration.share != nil { info.shardOrder = iterations > 1 ? iteration : s.shardPosition }
             var (result, next) = await execute(s, prefetch.take(position), info: info, scopes: scopes)
             if result.status == .failed || result.status == .error {
                 // Where to point an annotation: the request file (and a Postman item's place in its file).
@@ -483,12 +516,13 @@ public final class Runner: @unchecked Sendable {
     /// order for every iteration. Captured values do not exist in a dry run, so
     /// undefined variables are kept as written (with a warning) rather than errors.
     public func plan() -> [PlannedRequest] {
-        let scheduled = selectedRequests()
+        let selection = selectedRequests()
         let iterations = configuration.effectiveIterationCount
-        redactor = Redactor.forRun(collection: collection, scheduled: scheduled, configuration: configuration, scopes: scopes)
+        let (scheduled, iterationList) = share(of: selection, iterations: iterations)
+        redactor = Redactor.forRun(collection: collection, scheduled: selection, configuration: configuration, scopes: scopes)
         var out: [PlannedRequest] = []
         var index = 0
-        for iteration in 0..<iterations {
+        for iteration in iterationList {
             scopes.data = configuration.dataRow(iteration)
             for s in scheduled {
                 index += 1
