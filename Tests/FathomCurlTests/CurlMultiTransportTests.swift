@@ -22,23 +22,22 @@ struct CurlMultiTransportTests {
         let transport = CurlMultiTransport()
         defer { transport.close() }
         let url = server.baseURL + "/slow/400"
-        // The reference, measured here: four in a row over one kept-alive connection.
-        var started = Date()
+        // One after another: one kept-alive connection, never two answers at once.
         for _ in 0..<4 { _ = try await transport.send(HTTPRequest(method: "GET", url: url)) }
-        let sequential = Date().timeIntervalSince(started)
         #expect(server.connectionCount == 1)
-        started = Date()
+        #expect(server.mostAtOnce == 1)
         let statuses = await withTaskExecutorPreference(transport.executor) {
             await withTaskGroup(of: Int.self) { group in
                 for _ in 0..<4 { group.addTask { (try? await transport.send(HTTPRequest(method: "GET", url: url)))?.status ?? -1 } }
                 return await group.reduce(into: []) { $0.append($1) }
             }
         }
-        let together = Date().timeIntervalSince(started)
         #expect(statuses == [200, 200, 200, 200])
-        // Four at once need four connections (the first one is reused).
+        // Four at once need four connections (the first one is reused), and the
+        // server had several of the slow answers in hand at the same moment (not a
+        // timing: a loaded machine stretches both runs unevenly).
         #expect(server.connectionCount == 4, "\(server.connectionCount) connections")
-        #expect(together < sequential * 0.6, "together \(together) s, one after another \(sequential) s")
+        #expect(server.mostAtOnce >= 3, "at most \(server.mostAtOnce) answers at once")
     }
 
     @Test func bodiesHeadersAndEncodingsAsWithOneEasyHandle() async throws {

@@ -49,6 +49,11 @@ final class TestServer: @unchecked Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var requests: [RecordedRequest] { lock.withLock { recorded } }
     var connectionCount: Int { lock.withLock { accepted } }
+    /// The most requests the server was answering at the same moment (a delayed
+    /// answer counts from the request's arrival until it is sent).
+    var mostAtOnce: Int { lock.withLock { peakActive } }
+    private var active = 0
+    private var peakActive = 0
 
     init(handler: @escaping @Sendable (RecordedRequest) -> CannedResponse = TestRoutes.handle) throws {
         self.handler = handler
@@ -156,8 +161,13 @@ final class TestServer: @unchecked Sendable {
             buffer.removeFirst(bodyStart + length)
             lock.withLock { recorded.append(request) }
 
+            lock.withLock {
+                active += 1
+                peakActive = max(peakActive, active)
+            }
             let response = handler(request)
             if response.delayMs > 0 { usleep(useconds_t(response.delayMs * 1000)) }
+            lock.withLock { active -= 1 }
             var out = Array("HTTP/1.1 \(response.status) \(response.reason)\r\n".utf8)
             for header in response.headers { out += Array("\(header.name): \(header.value)\r\n".utf8) }
             if response.closeDelimited {

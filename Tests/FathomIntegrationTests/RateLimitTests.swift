@@ -4,7 +4,7 @@ import Testing
 
 /// 429 with `Retry-After`: the runner waits as told (up to `--max-retry-after`) and
 /// sends again, against the embedded instance's Sonar rate limit with a short window.
-@Suite struct RateLimitTests {
+@Suite(.serialized) struct RateLimitTests {
     /// A collection of `count` GraphQL requests to the instance's Sonar API, one assertion each.
     static func collection(_ dir: TempDir, count: Int) -> String {
         let root = dir.write("limited/collection.json", """
@@ -43,24 +43,26 @@ import Testing
 
     @Test func aCollectionFasterThanTheLimitPassesByWaiting() async throws {
         let d = TempDir()
-        let path = Self.collection(d, count: 6)
+        let path = Self.collection(d, count: 4)
         let reports = TempDir()
-        let result = try await Self.withLimitedInstance(limit: 4, windowSeconds: 1) { base in
+        // Two a window of 3 s: the third request meets the limit however slow the machine.
+        let result = try await Self.withLimitedInstance(limit: 2, windowSeconds: 3) { base in
             try await runFathom(["run", path, "--var", "instance=\(base)", "--secret", "token=\(MockConfiguration.demoToken)",
                                  "-r", "console,json,junit", "--reports-dir", reports.path])
         }
         #expect(result.status == 0, "\(result.output)")
         let requests = try Self.requests(reports)
-        #expect(requests.count == 6)
-        // The fifth request met the limit: it waited (Retry-After is whole seconds) and passed.
+        #expect(requests.count == 4)
+        // The third request met the limit: it waited (Retry-After is whole seconds) and passed.
         let waited = requests.filter { (($0["rateLimitWaitMs"] as? Double) ?? 0) > 0 }
         #expect(!waited.isEmpty, "\(requests)")
         for r in waited {
             #expect(r["status"] as? String == "passed")
             let ms = try #require(r["rateLimitWaitMs"] as? Double)
-            #expect(ms >= 1000 && ms <= 2000, "\(ms)")
+            #expect(ms >= 1000 && ms <= 3000, "\(ms)")
+            let seconds = Int(ms / 1000)
             let warnings = (r["warnings"] as? [String] ?? []).joined()
-            #expect(warnings.contains("429 Too Many Requests with Retry-After: 1; waited 1 s and sent it again"), "\(warnings)")
+            #expect(warnings.contains("429 Too Many Requests with Retry-After: \(seconds); waited \(seconds) s and sent it again"), "\(warnings)")
         }
         // The console and JUnit say so too.
         #expect(result.stdout.contains("rate limited: 429 Too Many Requests"), "\(result.stdout)")
@@ -88,13 +90,12 @@ import Testing
         let d = TempDir()
         let path = Self.collection(d, count: 3)
         let reports = TempDir()
-        let started = Date()
         let result = try await Self.withLimitedInstance(limit: 2, windowSeconds: 30) { base in
             try await runFathom(["run", path, "--var", "instance=\(base)", "--secret", "token=\(MockConfiguration.demoToken)",
                                  "-r", "json", "--reports-dir", reports.path, "--max-retry-after", "0"])
         }
         #expect(result.status == 1, "\(result.output)")
-        #expect(Date().timeIntervalSince(started) < 25)
+        #expect(!result.output.contains("waited"))
         let third = try #require(try Self.requests(reports).last)
         #expect((third["response"] as? [String: Any])?["status"] as? Int == 429)
         #expect(third["rateLimitWaitMs"] == nil)

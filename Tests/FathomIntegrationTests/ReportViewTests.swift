@@ -5,7 +5,7 @@ import Testing
 /// The reports people look at, through the binary against the embedded instance:
 /// the HTML report in headless Chromium, the GitHub annotations and job summary,
 /// Markdown and TAP files, and the progress bar on a real pseudo-terminal.
-@Suite struct ReportViewTests {
+@Suite(.serialized) struct ReportViewTests {
     /// A collection with one passing, one failing, one erroring and one skipped request.
     static func mixedCollection(_ dir: TempDir) -> String {
         dir.write("mixed/collection.json", """
