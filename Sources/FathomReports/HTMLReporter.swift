@@ -39,6 +39,7 @@ public final class HTMLReporter: Reporter {
         self.outputPath = outputPath
         self.bodyLimit = bodyLimit
         self.version = version
+        HTMLEscaping.registered
         var library = MustacheLibrary()
         // The templates are part of the program; a parse error is a bug caught by the tests.
         try? library.register(HTMLTemplates.page, named: "page")
@@ -163,19 +164,24 @@ public final class HTMLReporter: Reporter {
             "duration": Format.duration(ms: r.durationMs),
             // What failed is shown unfolded; the rest opens on a click.
             "open": r.status == .failed || r.status == .error,
+            // Every name a template asks for is here (false when absent), so the
+            // engine never searches the enclosing contexts for it: most of its time.
+            "exchange": false, "request": false, "response": false, "timing": false, "hasAssertions": false,
+            "error": false, "skipReason": false, "warnings": false, "hasConsole": false, "file": false,
         ]
         if let req = r.request {
             var exchange = "\(req.method) \(req.url)"
             if let res = r.response { exchange += " → \(Format.status(res.status))" }
             d["exchange"] = exchange
-            var q: [String: Any] = ["method": req.method, "url": req.url, "hasHeaders": !req.headers.isEmpty, "headers": Self.headers(req.headers)]
+            var q: [String: Any] = ["method": req.method, "url": req.url, "hasHeaders": !req.headers.isEmpty, "headers": Self.headers(req.headers),
+                                    "body": false, "bodyTruncated": false]
             if let body = req.body, !body.isEmpty { addBody(body, to: &q) }
             d["request"] = q
         }
         if let res = r.response {
             var p: [String: Any] = [
                 "status": "HTTP/\(res.httpVersion) \(Format.status(res.status))", "size": Format.bytes(res.sizeBytes),
-                "hasHeaders": !res.headers.isEmpty, "headers": Self.headers(res.headers),
+                "hasHeaders": !res.headers.isEmpty, "headers": Self.headers(res.headers), "body": false, "bodyTruncated": false,
             ]
             if !res.body.isEmpty { addBody(res.body, to: &p) }
             d["response"] = p
@@ -189,6 +195,7 @@ public final class HTMLReporter: Reporter {
                     "name": a.name,
                     "class": a.isSkipped ? "skip" : a.passed ? "pass" : "fail",
                     "mark": a.isSkipped ? "↷" : a.passed ? "✔" : "✘",
+                    "message": false, "place": false, "expected": false, "actual": false,
                 ]
                 if let e = a.expected { row["expected"] = e }
                 if let v = a.actual { row["actual"] = v }
@@ -211,17 +218,19 @@ public final class HTMLReporter: Reporter {
     private func failureData(_ r: RequestResult) -> [String: Any] {
         var lines: [[String: Any]] = []
         for a in r.assertions where !a.passed && !a.isSkipped {
-            var line: [String: Any] = ["assertion": a.name]
+            var line: [String: Any] = ["assertion": a.name, "expected": false, "actual": false, "message": false, "error": false]
             if let e = a.expected { line["expected"] = e }
             if let v = a.actual { line["actual"] = v }
             if let m = a.message, !m.isEmpty { line["message"] = m }
             lines.append(line)
         }
-        if r.status == .failed && lines.isEmpty { lines.append(["message": "request failed"]) }
-        if let e = r.errorMessage { lines.append(["error": e]) }
+        if r.status == .failed && lines.isEmpty {
+            lines.append(["assertion": false, "expected": false, "actual": false, "message": "request failed", "error": false])
+        }
+        if let e = r.errorMessage { lines.append(["assertion": false, "expected": false, "actual": false, "message": false, "error": e]) }
         var d: [String: Any] = [
             "index": r.info.index, "name": r.info.qualifiedName, "status": r.status.rawValue,
-            "statusLabel": Self.label(r.status), "lines": lines,
+            "statusLabel": Self.label(r.status), "lines": lines, "place": false,
         ]
         if let l = r.location {
             let line = r.assertions.first { !$0.passed && !$0.isSkipped && $0.position != nil }?.position?.line ?? l.position?.line
@@ -248,6 +257,7 @@ public final class HTMLReporter: Reporter {
         var d: [String: Any] = [
             "total": ms(t.totalMicros), "dns": ms(dns), "connect": ms(connect), "tls": ms(tls), "wait": ms(wait), "download": ms(download),
             "segments": phases.filter { $0.2 > 0 }.map { ["kind": $0.0, "label": $0.1, "time": ms($0.2), "percent": percent($0.2)] },
+            "rateLimitWait": false,
         ]
         if rateLimitWaitMs > 0 { d["rateLimitWait"] = Format.duration(ms: rateLimitWaitMs) }
         return d
