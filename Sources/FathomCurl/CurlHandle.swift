@@ -320,15 +320,18 @@ final class CurlHandle {
     }
 }
 
-/// With `--rewrite` prefixes, redirects are followed by the transport rather than
+/// With `--rewrite` prefixes, or credentials in headers libcurl does not know as
+/// credentials (an API key's), redirects are followed by the transport rather than
 /// by libcurl, so that a `Location` under a rewritten prefix goes where the
-/// rewrite says. The rules are libcurl's: 303 becomes GET (and so do 301/302
-/// after a POST, unless `followOriginalMethod`), and credentials are dropped when
-/// the host changes.
+/// rewrite says, and no credential follows a redirect to another host or from
+/// https to http. The rules are libcurl's: 303 becomes GET (and so do 301/302
+/// after a POST, unless `followOriginalMethod`), and `Authorization`, cookies set
+/// by hand and the credential headers are dropped when the host or port changes
+/// or the scheme goes from https to http.
 enum RewrittenRedirects {
     /// Whether `request` needs this (it follows redirects and has rewrites).
     static func apply(to request: HTTPRequest) -> Bool {
-        request.options.followRedirects && !request.options.redirectRewrites.isEmpty
+        request.options.followRedirects && (!request.options.redirectRewrites.isEmpty || !request.credentialHeaders.isEmpty)
     }
 
     /// The request of the next hop after `response` to `current`, or nil when the
@@ -354,8 +357,10 @@ enum RewrittenRedirects {
             hop.body = nil
             hop.headers.removeAll { $0.name.lowercased() == "content-type" || $0.name.lowercased() == "content-length" }
         }
-        if authority(next) != authority(original.url) {
-            hop.headers.removeAll { $0.name.lowercased() == "authorization" || $0.name.lowercased() == "cookie" }
+        let downgraded = scheme(original.url) == "https" && scheme(next) != "https"
+        if authority(next) != authority(original.url) || downgraded {
+            let dropped = Set(["authorization", "proxy-authorization", "cookie"] + original.credentialHeaders)
+            hop.headers.removeAll { dropped.contains($0.name.lowercased()) }
             hop.auth = nil
         }
         hop.url = next
@@ -367,6 +372,11 @@ enum RewrittenRedirects {
         var r = request
         r.options.followRedirects = false
         return r
+    }
+
+    static func scheme(_ url: String) -> String {
+        guard let end = url.range(of: "://")?.lowerBound else { return "" }
+        return url[..<end].lowercased()
     }
 
     static func authority(_ url: String) -> String {

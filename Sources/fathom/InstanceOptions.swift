@@ -31,6 +31,9 @@ struct InstanceOptions: ParsableArguments {
     @Flag(name: [.customShort("k"), .long], help: "Do not verify TLS certificates.")
     var insecure = false
 
+    @Flag(name: .customLong("allow-insecure-auth"), help: "Send credentials (bearer tokens, basic credentials, API keys) over plain http:// to hosts other than this machine; refused otherwise.")
+    var allowInsecureAuth = false
+
     @Option(help: "PEM file of CA certificates to trust.")
     var cacert: String?
 
@@ -121,6 +124,7 @@ struct InstanceOptions: ParsableArguments {
         }
         config.timeoutMs = timeout
         config.insecure = insecure
+        config.allowInsecureAuth = allowInsecureAuth
         config.caCertPath = cacert
         config.clientCertPath = cert
         config.clientKeyPath = key

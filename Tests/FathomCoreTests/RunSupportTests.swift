@@ -306,3 +306,21 @@ struct TestHashing: Hashing {
         #expect(uses == ["token"])
     }
 }
+
+@Suite struct PlainHTTPAuthTests {
+    @Test func loopbackHosts() {
+        for host in ["localhost", "LOCALHOST", "api.localhost", "127.0.0.1", "127.1.2.3", "[::1]", "::1", "0.0.0.0", "::ffff:127.0.0.1", "localhost."] {
+            #expect(PlainHTTPAuth.isLoopback(host), "\(host)")
+        }
+        for host in ["example.com", "10.0.0.1", "192.168.1.1", "127.0.0.1.example.com", "localhost.example.com", "128.0.0.1", "[::2]", ""] {
+            #expect(!PlainHTTPAuth.isLoopback(host), "\(host)")
+        }
+    }
+
+    @Test func onlyPlainHTTPToAnotherHostIsRefused() {
+        #expect(PlainHTTPAuth.refusal(url: "https://sonar.example.com/api/graphql", carrying: "a bearer token") == nil)
+        #expect(PlainHTTPAuth.refusal(url: "http://127.0.0.1:8484/api/graphql", carrying: "a bearer token") == nil)
+        #expect(PlainHTTPAuth.refusal(url: "HTTP://sonar.example.com/api/graphql", carrying: "a bearer token")
+            == "refusing to send a bearer token over plain http:// to sonar.example.com: anyone on the network path could read it. Use https://, or --allow-insecure-auth if this instance really is reached without TLS")
+    }
+}

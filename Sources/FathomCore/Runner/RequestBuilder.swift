@@ -224,6 +224,9 @@ struct RequestBuilder {
 
         // Auth: the nearest level that sets it.
         var credentials: [String] = []
+        // What credential goes out in clear (for the plain-http check), and in which headers.
+        var carried: String?
+        var credentialHeaders: [String] = []
         var transportAuth: HTTPRequest.TransportAuth?
         let auth = spec.auth ?? scheduled.folders.reversed().lazy.compactMap(\.settings.auth).first
         let hasAuthHeader = headers.contains { $0.name.lowercased() == "authorization" }
@@ -236,12 +239,14 @@ struct RequestBuilder {
         case .some(.bearer(let t)):
             let token = try str(t, "/auth/bearer")
             credentials.append(token)
+            carried = "a bearer token"
             if !hasAuthHeader { headers.append(HTTPHeader("Authorization", "Bearer \(token)")) }
         case .some(.basic(let u, let p)):
             let user = try str(u, "/auth/basic/username")
             let pass = try str(p, "/auth/basic/password")
             let encoded = Data("\(user):\(pass)".utf8).base64EncodedString()
             credentials += [pass, encoded]
+            carried = "basic credentials"
             if !hasAuthHeader { headers.append(HTTPHeader("Authorization", "Basic \(encoded)")) }
         case .some(.digest(let u, let p)):
             let user = try str(u, "/auth/digest/username")
@@ -251,15 +256,20 @@ struct RequestBuilder {
         case .some(.apiKeyHeader(let name, let v)):
             let value = try str(v, "/auth/apikey/value")
             credentials.append(value)
-            setHeader(try str(name, "/auth/apikey/header"), value)
+            carried = "an API key"
+            let header = try str(name, "/auth/apikey/header")
+            credentialHeaders.append(header.lowercased())
+            setHeader(header, value)
         case .some(.apiKeyQuery(let name, let v)):
             let value = try str(v, "/auth/apikey/value")
             credentials.append(value)
+            carried = "an API key"
             queryPairs.append((try str(name, "/auth/apikey/query"), value))
         case .some(.oauth2(let o)):
             let token = try resolve(o.accessToken, "access_token")
             credentials.append(token)
             if !token.isEmpty {
+                carried = "an OAuth 2.0 access token"
                 switch o.placement {
                 case .header:
                     let prefix = try resolve(o.headerPrefix, "header_prefix").trimmingCharacters(in: .whitespaces)
@@ -271,6 +281,7 @@ struct RequestBuilder {
         case .some(.ntlm(let u, let p, let d)):
             let user = try resolve(u, "username"), pass = try resolve(p, "password"), domain = try resolve(d, "domain")
             credentials.append(pass)
+            carried = "NTLM credentials"
             transportAuth = .ntlm(username: domain.isEmpty ? user : "\(domain)\\\(user)", password: pass)
         case .some(.awsv4(let a)):
             let key = try resolve(a.accessKey, "access_key"), secret = try resolve(a.secretKey, "secret_key")
@@ -335,8 +346,19 @@ struct RequestBuilder {
                 let user = (parts.user ?? "").removingPercentEncoding ?? parts.user ?? ""
                 let plain = password.removingPercentEncoding ?? password
                 credentials += [password, plain, Data("\(user):\(plain)".utf8).base64EncodedString()]
+                carried = carried ?? "the password in the URL"
             }
         }
+        // An Authorization header written out by hand is a credential too.
+        if carried == nil, headers.contains(where: { ["authorization", "proxy-authorization"].contains($0.name.lowercased()) && !$0.value.isEmpty }) {
+            carried = "an Authorization header"
+        }
+        if let carried, !configuration.allowInsecureAuth, let refusal = PlainHTTPAuth.refusal(url: url, carrying: carried) {
+            throw located(spec.url != nil ? "/url" : "", refusal)
+        }
+        // The transport follows the redirects of a request with credentials itself,
+        // so none of them goes to another host or from https to http.
+        if carried != nil, headers.contains(where: { $0.name.lowercased() == "authorization" }) { credentialHeaders.append("authorization") }
 
         // Signatures cover the URL and form fields as they will be sent.
         switch signing {
@@ -387,7 +409,8 @@ struct RequestBuilder {
             let list = names.map { "{{\($0)}}" }.joined(separator: ", ")
             warnings.append("\(spec.location("")): \(names.count == 1 ? "variable" : "variables") \(list) \(names.count == 1 ? "is" : "are") not defined; sent as written")
         }
-        let http = HTTPRequest(method: method, url: url, headers: headers, body: body, auth: transportAuth, options: options.transport)
+        var http = HTTPRequest(method: method, url: url, headers: headers, body: body, auth: transportAuth, options: options.transport)
+        http.credentialHeaders = credentialHeaders
         return BuiltRequest(
             http: http, options: options, isGraphQL: spec.body?.isGraphQL == true, credentials: credentials,
             bodyPlan: bodyPlan, warnings: warnings, template: template, urlBeforeRewrite: urlBeforeRewrite, rewriteHeaders: rewriteHeaders)

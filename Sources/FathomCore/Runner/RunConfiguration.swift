@@ -34,6 +34,8 @@ public struct RunConfiguration: Sendable {
     /// `--timeout-script`, in milliseconds: bounds each script once scripts run.
     public var scriptTimeoutMs: Int?
     public var insecure = false
+    /// `--allow-insecure-auth`: send credentials over plain `http://` to other hosts too.
+    public var allowInsecureAuth = false
     public var caCertPath: String?
     public var clientCertPath: String?
     public var clientKeyPath: String?

@@ -173,6 +173,12 @@ enum ScriptSteps {
         case .failure(let e): return .failure(e)
         case .success(let c): credentials = c
         }
+        // As the run's own requests: no credential over plain http to another host.
+        let carriesCredentials = !credentials.isEmpty
+            || request.headers.contains { ["authorization", "proxy-authorization"].contains($0.name.lowercased()) && !$0.value.isEmpty }
+        if carriesCredentials, !configuration.allowInsecureAuth, let refusal = PlainHTTPAuth.refusal(url: request.url, carrying: "credentials") {
+            return .failure(SendError(message: "pm.sendRequest: " + refusal))
+        }
         return .success((request, credentials))
     }
 

@@ -103,6 +103,10 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]?
     public var auth: TransportAuth?
     public var options: TransportOptions
+    /// Headers (lowercased names) that carry credentials: the transport drops them,
+    /// as it drops `Authorization`, when a redirect leaves the host or goes from
+    /// https to http.
+    public var credentialHeaders: [String] = []
 
     public init(
         method: String, url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,
