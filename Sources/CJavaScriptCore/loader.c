@@ -52,7 +52,8 @@ static pthread_once_t load_once = PTHREAD_ONCE_INIT;
     X(double, JSValueToNumber, (JSContextRef ctx, JSValueRef value, JSValueRef *exception), (ctx, value, exception)) \
     X(JSObjectRef, JSValueToObject, (JSContextRef ctx, JSValueRef value, JSValueRef *exception), (ctx, value, exception)) \
     X(JSStringRef, JSValueToStringCopy, (JSContextRef ctx, JSValueRef value, JSValueRef *exception), (ctx, value, exception)) \
-    V(JSValueUnprotect, (JSContextRef ctx, JSValueRef value), (ctx, value))
+    V(JSValueUnprotect, (JSContextRef ctx, JSValueRef value), (ctx, value)) \
+    V(JSGarbageCollect, (JSContextRef ctx), (ctx))
 
 /* A pointer per entry point... */
 #define FATHOM_JSC_POINTER(ret, name, params, args) static ret (*p_##name) params;

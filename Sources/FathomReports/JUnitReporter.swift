@@ -142,6 +142,7 @@ public final class JUnitReporter: Reporter {
     private func frame() throws(XMLError) -> (String, String) {
         let scripts = runInfo?.skippedScripts ?? []
         let totalMs = summary?.durationMs ?? sumMs
+        let interrupted = summary?.interrupted == true
         let marker = "fathom-suites-go-here"
         let w = try XMLWriter(indent: true)
         try w.startDocument()
@@ -151,9 +152,9 @@ public final class JUnitReporter: Reporter {
         }
         try w.startElement("testsuites")
         try w.attribute("name", summary?.collectionName ?? runInfo?.collectionName ?? collection)
-        try w.attribute("tests", String(tests + scripts.count))
+        try w.attribute("tests", String(tests + scripts.count + (interrupted ? 1 : 0)))
         try w.attribute("failures", String(failures))
-        try w.attribute("errors", String(errors))
+        try w.attribute("errors", String(errors + (interrupted ? 1 : 0)))
         try w.attribute("time", Format.seconds(ms: totalMs))
         try w.comment(marker)
         if !scripts.isEmpty {
@@ -178,6 +179,31 @@ public final class JUnitReporter: Reporter {
                 try w.endElement()
                 try w.endElement()
             }
+            try w.endElement()
+        }
+        if interrupted {
+            // An interrupted run is not a green one: one error says so, in CI's test view too.
+            try w.startElement("testsuite")
+            try w.attribute("name", JUnitReporter.interruptedSuite)
+            try w.attribute("tests", "1")
+            try w.attribute("failures", "0")
+            try w.attribute("errors", "1")
+            try w.attribute("skipped", "0")
+            try w.attribute("time", "0.000")
+            if let info = runInfo { try w.attribute("timestamp", Format.iso8601Millis(secondsSince1970: info.startedAt)) }
+            if let hostname { try w.attribute("hostname", hostname) }
+            try w.attribute("id", String(suites + (scripts.isEmpty ? 1 : 2)))
+            try w.startElement("testcase")
+            try w.attribute("name", "run")
+            try w.attribute("classname", collection + ".interrupted")
+            try w.attribute("time", "0.000")
+            let message = "the run was interrupted after \(suites) request(s); the requests after them were not run"
+            try w.startElement("error")
+            try w.attribute("message", message)
+            try w.attribute("type", "Interrupted")
+            try w.text(message)
+            try w.endElement()
+            try w.endElement()
             try w.endElement()
         }
         try w.endElement()
@@ -248,6 +274,9 @@ public final class JUnitReporter: Reporter {
         }
         try w.endElement()
     }
+
+    /// The suite an interrupted run ends with.
+    public static let interruptedSuite = "Run interrupted"
 
     /// This machine's name (`gethostname`), or nil.
     public static func localHostname() -> String? {

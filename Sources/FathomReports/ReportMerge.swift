@@ -127,6 +127,7 @@ public enum ReportMerge {
         // Every request's suite, with its place in the unsharded order; the suite of scripts not run, once.
         var suites: [(order: Int, shard: Int, position: Int, node: XMLNode)] = []
         var scripts: XMLNode?
+        var interrupted: XMLNode?
         var time = 0.0
         for (n, (shard, root)) in ordered.enumerated() {
             time += Double(root.attribute("time") ?? "") ?? 0
@@ -137,10 +138,12 @@ public enum ReportMerge {
                     node.children[i].elements(named: "property").first { $0.attribute("name") == JUnitShardMarker.orderProperty }?.attribute("value")
                 }.flatMap { Int($0) }
                 guard let order, order >= 0 else {
-                    guard node.attribute("name") == "Scripts (not run)" else {
+                    switch node.attribute("name") {
+                    case "Scripts (not run)"?: if scripts == nil { scripts = node }
+                    case JUnitReporter.interruptedSuite?: if interrupted == nil { interrupted = node }
+                    default:
                         throw Failure("\(shard.path): suite \(position + 1) (\(node.attribute("name") ?? "?")) has no \(JUnitShardMarker.orderProperty) property; it was not written by a sharded run")
                     }
-                    if scripts == nil { scripts = node }
                     continue
                 }
                 // Leave out the marker property (and the element, when it held only that).
@@ -160,6 +163,8 @@ public enum ReportMerge {
             errors += Int(s.node.attribute("errors") ?? "") ?? 0
         }
         tests += Int(scripts?.attribute("tests") ?? "") ?? 0
+        tests += interrupted == nil ? 0 : 1
+        errors += interrupted == nil ? 0 : 1
         var root = XMLNode(element: "testsuites", attributes: [
             ("name", ordered[0].0.collection), ("tests", String(tests)), ("failures", String(failures)),
             ("errors", String(errors)), ("time", Format.seconds(ms: time * 1000)),
@@ -172,6 +177,19 @@ public enum ReportMerge {
         if var scripts {
             scripts.setAttribute("id", String(suites.count + 1))
             root.children.append(scripts)
+        }
+        if var interrupted {
+            let n = suites.count
+            interrupted.setAttribute("id", String(n + (scripts == nil ? 1 : 2)))
+            // The message counts the merged run's requests.
+            for i in interrupted.children.indices where interrupted.children[i].name == "testcase" {
+                for j in interrupted.children[i].children.indices where interrupted.children[i].children[j].name == "error" {
+                    let message = "the run was interrupted after \(n) request(s); the requests after them were not run"
+                    interrupted.children[i].children[j].setAttribute("message", message)
+                    interrupted.children[i].children[j].children = [XMLNode(text: message)]
+                }
+            }
+            root.children.append(interrupted)
         }
         do {
             let w = try XMLWriter(indent: true)

@@ -19,12 +19,16 @@ public struct ScriptEngineError: Error, CustomStringConvertible, Sendable {
 /// Not thread-safe: used by one run loop at a time.
 public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
     public static let defaultChaiPath = "/usr/share/javascript/chai/chai.js"
+    public static let defaultMemoryLimitMB = 512
     public static let defaultModuleRoot = "/usr/share/nodejs"
 
     private let group: JSContextGroupRef
     private let context: JSGlobalContextRef
     private var fathom: JSObjectRef!
     let timeoutMs: Int
+    /// The most a script may grow the process's memory by, in bytes (`--script-memory-limit`).
+    let memoryLimitBytes: Int
+    private let watchdog: ScriptWatchdog
     let hashing: any Hashing
     let dynamic: DynamicValues
     let modules: ModuleLoader
@@ -33,13 +37,17 @@ public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
 
     /// - Parameters:
     ///   - timeoutMs: the limit for each script (`--timeout-script`), CPU and waiting alike.
+    ///   - memoryLimitMB: how much a script may grow the process's memory by while it
+    ///     runs (`--script-memory-limit`) before it is stopped.
     ///   - hashing: digests for `CryptoJS` and `crypto-js`.
     ///   - dynamic: where `replaceIn`'s `{{$guid}}` and friends come from.
     public init(
-        timeoutMs: Int = 5000, hashing: any Hashing, dynamic: DynamicValues = .system,
+        timeoutMs: Int = 5000, memoryLimitMB: Int = ScriptEngine.defaultMemoryLimitMB, hashing: any Hashing, dynamic: DynamicValues = .system,
         chaiPath: String = ScriptEngine.defaultChaiPath, moduleRoot: String = ScriptEngine.defaultModuleRoot
     ) throws(ScriptEngineError) {
         self.timeoutMs = max(1, timeoutMs)
+        memoryLimitBytes = max(1, memoryLimitMB) * 1024 * 1024
+        watchdog = ScriptWatchdog(timeoutMs: max(1, timeoutMs), memoryLimitBytes: max(1, memoryLimitMB) * 1024 * 1024)
         self.hashing = hashing
         self.dynamic = dynamic
         modules = ModuleLoader(root: moduleRoot)
@@ -216,6 +224,7 @@ public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
         var exception: JSValueRef?
         var args: [JSValueRef?] = []
         if let arg { args.append(makeString(arg)) }
+        watchdog.enter()
         let result = args.withUnsafeBufferPointer { buf in
             JSObjectCallAsFunction(context, fnObject, fathom, buf.count, buf.baseAddress, &exception)
         }
@@ -232,14 +241,17 @@ public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
             JSStringRelease(url)
         }
         var exception: JSValueRef?
+        watchdog.enter()
         _ = JSEvaluateScript(context, script, nil, url, startingLine, &exception)
         if let exception { throw describe(exception) }
     }
 
-    /// Stops a script that runs longer than the limit (an endless loop). JavaScriptCore
-    /// applies the limit to each entry into JavaScript, so it is set once.
+    /// Stops a script that runs longer than the limit (an endless loop) or grows the
+    /// process's memory by more than its bound (an allocation without end), before
+    /// the operating system would: JavaScriptCore calls the watchdog every 50 ms of
+    /// a script's CPU time, and it ends the script when either bound is passed.
     private func limitExecution() {
-        JSContextGroupSetExecutionTimeLimit(group, Double(timeoutMs) / 1000, nil, nil)
+        watchdog.arm(group)
     }
 
     func describe(_ exception: JSValueRef) -> ScriptError {
@@ -251,7 +263,13 @@ public final class ScriptEngine: ScriptRunning, @unchecked Sendable {
             if let c = property(object, "column"), JSValueIsNumber(context, c) { column = Int(JSValueToNumber(context, c, nil)) }
         }
         if message.contains("JavaScript execution terminated") {
-            message = "the script ran longer than \(timeoutMs) ms and was stopped (--timeout-script)"
+            if watchdog.stoppedForMemory {
+                message = "the script grew Fathom's memory by more than \(memoryLimitBytes / (1024 * 1024)) MB and was stopped (--script-memory-limit)"
+                // Give back what it allocated.
+                JSGarbageCollect(context)
+            } else {
+                message = "the script ran longer than \(timeoutMs) ms and was stopped (--timeout-script)"
+            }
         }
         return ScriptError(message: message, line: line, column: column)
     }
@@ -404,4 +422,69 @@ extension Error {
         if let e = self as? ScriptEngine.ScriptError { return e.message(withPosition: true) }
         return "\(self)"
     }
+}
+
+/// The bounds of one entry into JavaScript, checked by JavaScriptCore's execution
+/// time limit callback, which is called on the script's thread while it runs.
+final class ScriptWatchdog: @unchecked Sendable {
+    /// Seconds of a script's CPU time between two checks.
+    static let tick = 0.05
+
+    let timeoutMs: Int
+    let memoryLimitBytes: Int
+    private var started = ContinuousClock.now
+    private var residentAtStart = 0
+    private(set) var stoppedForMemory = false
+
+    init(timeoutMs: Int, memoryLimitBytes: Int) {
+        self.timeoutMs = timeoutMs
+        self.memoryLimitBytes = memoryLimitBytes
+    }
+
+    /// Called before each entry into JavaScript.
+    func enter() {
+        started = .now
+        residentAtStart = Self.residentBytes()
+        stoppedForMemory = false
+    }
+
+    /// Asks JavaScriptCore to call the watchdog after the next tick of a script's CPU time.
+    func arm(_ group: JSContextGroupRef) {
+        self.group = group
+        JSContextGroupSetExecutionTimeLimit(group, Self.tick, scriptWatchdogCallback, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    private(set) var group: JSContextGroupRef?
+
+    /// True ends the script.
+    func shouldTerminate() -> Bool {
+        if Self.residentBytes() - residentAtStart > memoryLimitBytes {
+            stoppedForMemory = true
+            return true
+        }
+        return ContinuousClock.now - started >= .milliseconds(timeoutMs)
+    }
+
+    /// The process's resident memory (`/proc/self/statm`), 0 where it cannot be read.
+    static func residentBytes() -> Int {
+        let fd = open("/proc/self/statm", O_RDONLY)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let n = read(fd, &buffer, buffer.count)
+        guard n > 0 else { return 0 }
+        let fields = buffer[..<n].split(separator: 0x20)
+        guard fields.count >= 2, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+/// JavaScriptCore's callback: ends the script, or arms the next tick (JavaScriptCore
+/// does not call a callback again unless it sets a new limit).
+private let scriptWatchdogCallback: @convention(c) (JSContextRef?, UnsafeMutableRawPointer?) -> Bool = { _, context in
+    guard let context else { return true }
+    let watchdog = Unmanaged<ScriptWatchdog>.fromOpaque(context).takeUnretainedValue()
+    if watchdog.shouldTerminate() { return true }
+    if let group = watchdog.group { watchdog.arm(group) }
+    return false
 }

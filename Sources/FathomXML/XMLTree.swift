@@ -29,6 +29,11 @@ public struct XMLNode: Sendable, Equatable {
         text = ""
     }
 
+    /// A text node.
+    public init(text: String) {
+        self.init(kind: .text, name: "", text: text)
+    }
+
     init(kind: Kind, name: String, text: String) {
         self.kind = kind
         self.name = name

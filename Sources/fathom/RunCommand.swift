@@ -61,6 +61,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("timeout-script"), help: ArgumentHelp("Time limit for each script, in milliseconds (default 5000): an endless loop becomes an error and the run goes on.", valueName: "ms"))
     var timeoutScript: Int?
 
+    @Option(name: .customLong("script-memory-limit"), help: ArgumentHelp("How much a script may grow Fathom's memory by while it runs, in MB (default 512): an allocation without end becomes an error and the run goes on.", valueName: "MB"))
+    var scriptMemoryLimit: Int?
+
     @Flag(name: .customLong("no-scripts"), help: "Do not run pre-request and test scripts (each is reported as skipped).")
     var noScripts = false
 
@@ -106,6 +109,7 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
         if let t = timeoutScript, t <= 0 { throw ValidationError("--timeout-script must be a positive number of milliseconds") }
+        if let m = scriptMemoryLimit, !(16...1_048_576).contains(m) { throw ValidationError("--script-memory-limit must be between 16 and 1048576 MB, not \(m)") }
         if let m = maxRetryAfter, !(m >= 0 && m <= 86_400) { throw ValidationError("--max-retry-after must be between 0 and 86400 seconds, not \(m)") }
         if let d = delayRequest, d < 0 { throw ValidationError("--delay-request must be 0 or more milliseconds") }
         if let n = iterations, n < 1 { throw ValidationError("--iterations (-n) must be at least 1, not \(n)") }
@@ -244,7 +248,10 @@ struct RunCommand: AsyncParsableCommand {
             if cancellation.isCancelled { statuses.append(130) }
         }
         _ = interrupts
-        await server?.stop()
+        // After an interrupt the embedded instance is not stopped gracefully: that
+        // would wait for the answers still in its hands (a /delay/10), and the
+        // process is about to end anyway.
+        if !cancellation.isCancelled { await server?.stop() }
 
         for p in problems { printError("fathom: \(p)") }
         let combined = statuses.contains(130) ? 130 : statuses.contains(3) ? 3 : statuses.contains(1) ? 1 : Int32(0)
@@ -329,7 +336,9 @@ struct RunCommand: AsyncParsableCommand {
         var engine: ScriptEngine?
         if !noScripts, !spec.allScripts().isEmpty {
             do {
-                engine = try ScriptEngine(timeoutMs: timeoutScript ?? 5000, hashing: LibCrypto(), dynamic: config.dynamicValues)
+                engine = try ScriptEngine(
+                    timeoutMs: timeoutScript ?? 5000, memoryLimitMB: scriptMemoryLimit ?? ScriptEngine.defaultMemoryLimitMB,
+                    hashing: LibCrypto(), dynamic: config.dynamicValues)
             } catch {
                 printError("fathom: warning: \(error); scripts are reported as skipped")
             }
@@ -340,7 +349,13 @@ struct RunCommand: AsyncParsableCommand {
         let multi = ParallelPlan.runsInParallel(spec, config) ? CurlMultiTransport() : nil
         let transport: any HTTPTransport = multi ?? CurlTransport()
         let runner = Runner(collection: spec, configuration: config, transport: transport, xpath: LibXMLXPath(), reporters: reports.reporters, scriptRunner: engine)
-        let summary = await withTaskExecutorPreference(transport.taskExecutor) { await runner.run() }
+        // The run in a task of its own, cancelled by an interrupt: the transfers in
+        // flight are abandoned at once (libcurl's progress callback aborts them),
+        // waits end, and the runner reports what finished.
+        let executor = transport.taskExecutor
+        let work = Task { await withTaskExecutorPreference(executor) { await runner.run() } }
+        config.cancellation.whenCancelled { work.cancel() }
+        let summary = await work.value
         multi?.close()
         var problems = reports.finish()
         if let baseline = config.baseline, baseline.mode == .record {

@@ -8,8 +8,10 @@ import Glibc
 import Darwin
 #endif
 
-/// Turns SIGINT/SIGTERM into a cancellation request: the run stops between
-/// requests and reports what ran. A second signal exits at once with 130.
+/// Turns SIGINT/SIGTERM into a cancellation request: the run sends nothing more,
+/// abandons the transfers in flight, writes the reports of what ran (marked
+/// interrupted) and exits 130, for either signal. A second signal exits at once
+/// with 130.
 final class InterruptHandler: @unchecked Sendable {
     private var sources: [any DispatchSourceSignal] = []
     private let count = Locked(0)
@@ -25,7 +27,7 @@ final class InterruptHandler: @unchecked Sendable {
                     return c
                 }
                 if n > 1 { Foundation.exit(130) }
-                printError("\ninterrupted: stopping after the current request (press Ctrl-C again to quit at once)")
+                printError("\ninterrupted (\(sig == SIGTERM ? "SIGTERM" : "SIGINT")): abandoning the requests in flight and writing the reports of what ran (press Ctrl-C again to quit at once)")
                 flag.cancel()
             }
             source.resume()

@@ -117,6 +117,85 @@ import Glibc
         #expect(valid == 0, "xmllint: \(out)")
     }
 
+    /// Starts fathom, waits for `marker` on its output and `waitMicros` more, sends
+    /// `signal`, and returns the exit status and the seconds from the signal to the exit.
+    func signalled(_ arguments: [String], after marker: String, waitMicros: useconds_t, signal: Int32) async throws -> (Int32, Double) {
+        try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global().async {
+                do {
+                    let (p, out, _) = try self.start(arguments)
+                    _ = self.readUntil(out, marker)
+                    usleep(waitMicros)
+                    let sent = Date()
+                    kill(p.processIdentifier, signal)
+                    _ = out.fileHandleForReading.readDataToEndOfFile()
+                    p.waitUntilExit()
+                    c.resume(returning: (p.terminationStatus, Date().timeIntervalSince(sent)))
+                } catch { c.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// SIGTERM and SIGINT alike: the request in flight (a 10-second answer) is
+    /// abandoned at once, not waited for; the reports say what ran and that the run
+    /// was interrupted, and stay valid.
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aSignalAbandonsTheRequestInFlightAndWritesMarkedReports(_ signal: Int32) async throws {
+        let d = TempDir()
+        d.write("collection.json", #"{"fathom": 1, "name": "In flight", "variables": {"instance": "http://127.0.0.1:8484"}}"#)
+        d.write("1-quick.json", #"{"url": "{{instance}}/get?first=1", "assert": [{"status": 200}]}"#)
+        d.write("2-slow.json", #"{"url": "{{instance}}/delay/10", "assert": [{"status": 200}]}"#)
+        d.write("3-never.json", #"{"url": "{{instance}}/get?never=1", "assert": [{"status": 200}]}"#)
+        let reports = TempDir()
+        let (status, seconds) = try await signalled(
+            ["run", d.path, "--mock", "-r", "console,junit,json,html,tap,markdown", "--reports-dir", reports.path],
+            after: "first=1", waitMicros: 500_000, signal: signal)
+        #expect(status == 130)
+        // Not the ten seconds of the answer (a generous bound for a loaded machine).
+        #expect(seconds < 5, "\(seconds) s from the signal to the exit")
+        print("signal \(signal): exit 130 \(seconds) s after the signal")
+        let report = try JSONParser.parse(Array(try #require(reports.read("in-flight.json")).utf8))
+        #expect(report["interrupted"] == true)
+        #expect(report["exitStatus"] == 130)
+        let requests = report["requests"]?.arrayValue ?? []
+        #expect(requests.count == 2, "\(requests)")
+        #expect(requests.first?["status"] == "passed")
+        #expect(requests.last?["status"] == "error")
+        #expect(requests.last?["error"]?.stringValue == "interrupted: the request was abandoned before its response arrived")
+        let junit = try #require(reports.read("in-flight.junit.xml"))
+        #expect(junit.contains(#"<testsuite name="Run interrupted" tests="1" failures="0" errors="1""#), "\(junit)")
+        #expect(junit.contains("the run was interrupted after 2 request(s)"))
+        let xsd = "\(repoRoot)/../shared/corpus/junit/jenkinsci__xunit-plugin__junit-10.xsd"
+        let (valid, out) = try shell("/usr/bin/xmllint", ["--noout", "--schema", xsd, reports.path + "/in-flight.junit.xml"])
+        #expect(valid == 0, "xmllint: \(out)")
+        #expect(reports.read("in-flight.html")?.contains("(interrupted)") == true)
+        #expect(reports.read("in-flight.tap")?.contains("# interrupted") == true)
+        #expect(reports.read("in-flight.md")?.contains("(interrupted)") == true)
+    }
+
+    @Test func aSignalAbandonsEveryLaneOfAParallelRun() async throws {
+        let d = TempDir()
+        d.write("collection.json", #"{"fathom": 1, "name": "Slow lanes", "variables": {"instance": "http://127.0.0.1:8484"}}"#)
+        d.write("1-slow.json", #"{"url": "{{instance}}/delay/10", "assert": [{"status": 200}]}"#)
+        d.write("2-quick.json", #"{"url": "{{instance}}/get?lane=1", "assert": [{"status": 200}]}"#)
+        let reports = TempDir()
+        // Three lanes each wait ten seconds for their first answer; the signal comes a second in.
+        let (status, seconds) = try await signalled(
+            ["run", d.path, "--mock", "-n", "6", "--parallel", "3", "-r", "console,junit,json", "--reports-dir", reports.path],
+            after: "Slow lanes", waitMicros: 1_000_000, signal: SIGTERM)
+        #expect(status == 130)
+        #expect(seconds < 5, "\(seconds) s from the signal to the exit")
+        let junit = try #require(reports.read("slow-lanes.junit.xml"))
+        #expect(junit.contains("Run interrupted"))
+        let xsd = "\(repoRoot)/../shared/corpus/junit/jenkinsci__xunit-plugin__junit-10.xsd"
+        let (valid, out) = try shell("/usr/bin/xmllint", ["--noout", "--schema", xsd, reports.path + "/slow-lanes.junit.xml"])
+        #expect(valid == 0, "xmllint: \(out)")
+        let report = try JSONParser.parse(Array(try #require(reports.read("slow-lanes.json")).utf8))
+        #expect(report["interrupted"] == true)
+        // No lane got past its slow request.
+        #expect((report["requests"]?.arrayValue ?? []).allSatisfy { $0["status"] == "error" }, "\(report)")
+    }
+
     /// Request files are checked when the collection loads and read again shortly
     /// before each runs (RequestFiles, RequestPrefetch). One that goes bad in between
     /// is that request's error, named as such; the rest of the run goes on.

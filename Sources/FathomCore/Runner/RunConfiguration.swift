@@ -137,12 +137,37 @@ public struct URLRewrite: Sendable, Equatable {
     }
 }
 
-/// A thread-safe flag set once to ask the runner to stop.
+/// A thread-safe flag set once to ask the runner to stop, and the actions that
+/// run when it is set (the command cancels the run's task with one, which aborts
+/// the transfers in flight).
 public final class CancellationFlag: Sendable {
-    private let value = Locked(false)
+    private struct State {
+        var cancelled = false
+        var actions: [@Sendable () -> Void] = []
+    }
+    private let state = Locked(State())
     public init() {}
-    public var isCancelled: Bool { value.withLock { $0 } }
-    public func cancel() { value.withLock { $0 = true } }
+    public var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    public func cancel() {
+        let actions = state.withLock { s -> [@Sendable () -> Void] in
+            guard !s.cancelled else { return [] }
+            s.cancelled = true
+            defer { s.actions = [] }
+            return s.actions
+        }
+        for action in actions { action() }
+    }
+
+    /// Runs `action` when the flag is set (at once if it already is).
+    public func whenCancelled(_ action: @escaping @Sendable () -> Void) {
+        let now = state.withLock { s -> Bool in
+            if s.cancelled { return true }
+            s.actions.append(action)
+            return false
+        }
+        if now { action() }
+    }
 }
 
 /// Evaluates XPath on a response body. Implemented on libxml2 outside the core.

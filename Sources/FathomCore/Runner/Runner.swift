@@ -425,7 +425,10 @@ public final class Runner: @unchecked Sendable {
             do {
                 response = try await transport.send(built.http)
             } catch {
-                var outcome = ExchangeOutcome(status: .error, errorMessage: "\(s.request.location("/url")): \(error.description)")
+                let message = error.kind == .cancelled && configuration.cancellation.isCancelled
+                    ? "interrupted: the request was abandoned before its response arrived"
+                    : "\(s.request.location("/url")): \(error.description)"
+                var outcome = ExchangeOutcome(status: .error, errorMessage: message)
                 outcome.rateLimitWaitMs = waitedMs
                 outcome.notes = notes
                 return outcome
