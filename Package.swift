@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "fathom", targets: ["fathom"]),
+        // The fuzz targets' driver (scripts/fuzz links libFuzzer into it).
+        .executable(name: "fathom-fuzz", targets: ["fathom-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -97,6 +99,12 @@ let package = Package(
             .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(platforms: [.linux])),
         ]),
 
+        // Fuzzing: the targets (outside input to Fathom's readers), libFuzzer's driver
+        // behind a weak reference, and the executable scripts/fuzz builds with them.
+        .target(name: "FathomFuzz", dependencies: ["FathomCore", "FathomPostman", "FathomGraphQL"]),
+        .target(name: "CFuzz"),
+        .executableTarget(name: "fathom-fuzz", dependencies: ["FathomFuzz", "CFuzz"]),
+
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
         .testTarget(name: "FathomCryptoTests", dependencies: ["FathomCrypto", "FathomCore"]),
         .testTarget(name: "FathomScriptTests", dependencies: ["FathomScript", "FathomCore", "FathomCrypto"]),
@@ -109,7 +117,7 @@ let package = Package(
             .product(name: "CompressNIO", package: "compress-nio"),
         ]),
         .testTarget(name: "FathomIntegrationTests", dependencies: [
-            "fathom", "FathomCore", "FathomCurl", "FathomMock", "FathomReports", "FathomXML", "FathomPostman",
+            "fathom", "FathomCore", "FathomFuzz", "FathomCurl", "FathomMock", "FathomReports", "FathomXML", "FathomPostman",
         ]),
     ],
     swiftLanguageModes: [.v6]

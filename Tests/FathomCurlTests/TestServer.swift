@@ -482,3 +482,8 @@ final class TLSServer: @unchecked Sendable {
 
     deinit { stop() }
 }
+
+/// How much slower than usual the suite runs (`FATHOM_TEST_SLOWDOWN`, e.g. 3 under
+/// the address sanitizer in `.ci/run`): the bounds that only guard against a hang
+/// are multiplied by it.
+let testSlowdown: Double = ProcessInfo.processInfo.environment["FATHOM_TEST_SLOWDOWN"].flatMap(Double.init).map { max(1, $0) } ?? 1

@@ -105,3 +105,8 @@ func shell(_ executable: String, _ arguments: [String]) throws -> (Int32, String
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: data, as: UTF8.self))
 }
+
+/// How much slower than usual the suite runs (`FATHOM_TEST_SLOWDOWN`, e.g. 3 under
+/// the address sanitizer in `.ci/run`): the bounds that only guard against a hang
+/// are multiplied by it.
+let testSlowdown: Double = ProcessInfo.processInfo.environment["FATHOM_TEST_SLOWDOWN"].flatMap(Double.init).map { max(1, $0) } ?? 1

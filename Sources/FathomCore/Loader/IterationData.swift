@@ -29,6 +29,12 @@ public enum IterationData {
         return try json(bytes, file: path)
     }
 
+    /// Iteration data from bytes already read (UTF-8), as `load` reads a file:
+    /// CSV when `csv` is true, else JSON.
+    public static func parse(_ bytes: [UInt8], file: String, csv isCSV: Bool) throws(LoadError) -> [JSONObject] {
+        isCSV ? try csv(bytes, file: file) : try json(bytes, file: file)
+    }
+
     static func json(_ bytes: [UInt8], file: String) throws(LoadError) -> [JSONObject] {
         let (value, map): (JSON, JSONSourceMap)
         do { (value, map) = try JSONParser.parseWithSourceMap(bytes) } catch {
