@@ -140,8 +140,12 @@ public final class MockServer: Sendable {
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: nil
             ),
-            onServerRunning: { channel in
+            onServerRunning: { [sonar] channel in
                 startup.succeed(channel.localAddress?.port ?? 0)
+                // The Sonar slice (its schema and seed data, tens of milliseconds) is made
+                // in the background now rather than in the first GraphQL request, so that
+                // request's response time is not the slice's start-up.
+                Task.detached(priority: .utility) { _ = try? sonar.get() }
             },
             logger: logger
         )

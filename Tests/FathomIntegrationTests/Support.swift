@@ -37,7 +37,17 @@ func runFathom(_ arguments: [String], in directory: String = repoRoot, environme
     }
 }
 
+/// How many `fathom` processes the suite runs at once (`FATHOM_TEST_JOBS`, by default
+/// three per core): Swift Testing starts every test at once, and dozens of processes
+/// on two cores made a mock's first answer take seconds, past collections' own bounds.
+let processSlots: DispatchSemaphore = {
+    let configured = ProcessInfo.processInfo.environment["FATHOM_TEST_JOBS"].flatMap(Int.init)
+    return DispatchSemaphore(value: max(1, configured ?? ProcessInfo.processInfo.activeProcessorCount * 3))
+}()
+
 func runFathomBlocking(_ arguments: [String], in directory: String = repoRoot, environment extra: [String: String] = [:], stdin: String? = nil) throws -> ProcessResult {
+    processSlots.wait()
+    defer { processSlots.signal() }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: fathomBinary)
     p.arguments = arguments

@@ -60,10 +60,10 @@ enum SonarSeed {
         }
         func stamp(_ from: Int64, _ to: Int64) -> Int64 { from < to ? int(from...to) : from }
         func add(_ type: String, _ created: Int64, _ cells: [String: Cell], id: Int64? = nil) -> Int64 {
-            var table = data[type]
-            let id = id ?? table.allocateID()
-            table.insert(makeRow(type: type, id: id, seed: seed, created: created, cells: cells))
-            data[type] = table
+            // In place: a copy of the table taken out and put back would copy every row
+            // on each insertion (copy-on-write), quadratic over the seed.
+            let id = id ?? data[type].allocateID()
+            data[type].insert(makeRow(type: type, id: id, seed: seed, created: created, cells: cells))
             return id
         }
 

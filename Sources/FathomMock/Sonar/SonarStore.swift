@@ -70,19 +70,22 @@ struct Table: Sendable {
     }
 
     private mutating func addIndex(_ column: String, _ value: Int64, _ id: Int64) {
-        var list = indexes[column, default: [:]][value, default: []]
+        Self.insertSorted(id, into: &indexes[column, default: [:]][value, default: []])
+    }
+
+    /// Modifies the list in place (through the dictionaries' `_modify`), never a copy.
+    private static func insertSorted(_ id: Int64, into list: inout [Int64]) {
         if let last = list.last, last > id {
             list.insert(id, at: list.firstIndex { $0 > id } ?? list.endIndex)
         } else {
             list.append(id)
         }
-        indexes[column, default: [:]][value] = list
     }
 
     private mutating func removeIndex(_ column: String, _ value: Int64, _ id: Int64) {
-        guard var list = indexes[column]?[value], let at = list.firstIndex(of: id) else { return }
-        list.remove(at: at)
-        indexes[column]?[value] = list.isEmpty ? nil : list
+        guard let at = indexes[column]?[value]?.firstIndex(of: id) else { return }
+        indexes[column]?[value]?.remove(at: at)
+        if indexes[column]?[value]?.isEmpty == true { indexes[column]?[value] = nil }
     }
 }
 
