@@ -81,7 +81,7 @@ let package = Package(
 
         // The embedded instance: postman-echo compatible routes and a slice of Sonar's GraphQL API.
         .target(name: "FathomMock", dependencies: [
-            "FathomCore", "FathomCrypto",
+            "FathomCore", "FathomCrypto", "FathomGraphQL",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GraphQL", package: "GraphQL"),
             .product(name: "CompressNIO", package: "compress-nio"),

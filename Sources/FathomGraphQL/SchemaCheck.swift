@@ -31,7 +31,7 @@ public final class SchemaCheck: @unchecked Sendable {
             // schema; the mistakes a pulled or hand-edited schema actually has
             // (a type, field or enum value given twice) are checked here instead, and
             // building the schema still refuses unknown and misplaced types.
-            let document = try parse(source: Source(body: sdl, name: file))
+            let document = try DocumentLimits.parse(sdl, name: file)
             if let problem = Self.duplicate(in: document) {
                 throw SchemaError(description: "\(file):\(problem.line):\(problem.column): error: \(problem.message)")
             }
@@ -52,12 +52,14 @@ public final class SchemaCheck: @unchecked Sendable {
         let mask = TemplateMask(query)
         let document: Document
         do {
-            document = try parse(source: Source(body: mask.text, name: "query"))
+            document = try DocumentLimits.parse(mask.text, name: "query")
         } catch let error as GraphQLError {
             return [finding(.error, error)]
         } catch {
             return [QueryFinding(severity: .error, message: "\(error)")]
         }
+        let duplicates = DocumentLimits.duplicateDefinitions(in: document)
+        if !duplicates.isEmpty { return duplicates.map { finding(.error, $0) } }
         var out = GraphQL.validate(schema: schema, ast: document)
             .filter { !mask.isPlaceholderMessage($0.message) }
             .map { finding(.error, $0) }

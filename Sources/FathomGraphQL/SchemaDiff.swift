@@ -73,7 +73,7 @@ public enum SchemaDiff {
     static func definitions(_ sdl: String, file: String) throws(SchemaError) -> [String: Definition] {
         let document: Document
         do {
-            document = try parse(source: Source(body: sdl, name: file))
+            document = try DocumentLimits.parse(sdl, name: file)
         } catch let error as GraphQLError {
             let at = error.locations.first.map { ":\($0.line):\($0.column)" } ?? ""
             throw SchemaError(description: "\(file)\(at): error: the schema does not parse as GraphQL SDL: \(SchemaCheck.firstLine(error.message))")
@@ -234,7 +234,8 @@ public enum SchemaUsage {
         }
         for scheduled in collection.flattened() {
             guard scheduled.request.isGraphQL, case .graphql(let body)? = (try? scheduled.request.loaded())?.body else { continue }
-            guard let document = try? parse(source: Source(body: TemplateMask(body.query).text, name: "query")) else { continue }
+            guard let document = try? DocumentLimits.parse(TemplateMask(body.query).text, name: "query"),
+                  DocumentLimits.duplicateDefinitions(in: document).isEmpty else { continue }
             _ = GraphQL.validate(schema: schema.schema, ast: document, rules: [rule])
         }
         return used.withLock { $0 }

@@ -24,6 +24,52 @@ import Testing
         #expect(try t.resolveString("{{ref}}", at: "/x") == "example.test/api")
     }
 
+    /// The one-pass brace matcher agrees with the scan from each start, on every
+    /// string of up to 9 characters over `{`, `}` and `a` and on longer random ones.
+    @Test func braceMatchesAgreeWithTheScanFromEachStart() {
+        func check(_ text: [UInt8]) {
+            let matches = Template.BraceMatches(text)
+            for start in 0..<text.count where start + 1 < text.count && text[start] == 0x7B && text[start + 1] == 0x7B {
+                let expected = Template.matchingClose(text, from: start)
+                #expect(matches.close(from: start) == expected, "\(String(decoding: text, as: UTF8.self)) from \(start)")
+            }
+        }
+        let alphabet: [UInt8] = Array("{}a".utf8)
+        var text: [UInt8] = []
+        func all(_ length: Int) {
+            if length == 0 { check(text); return }
+            for c in alphabet { text.append(c); all(length - 1); text.removeLast() }
+        }
+        for length in 0...9 { all(length) }
+        var g = SplitMix64(seed: 11)
+        for _ in 0..<2000 {
+            check((0..<Int(g.next() % 200)).map { _ in alphabet[Int(g.next() % 3)] })
+        }
+    }
+
+    /// Found by fuzzing: 20,000 unbalanced `{{` took minutes (each scanned to the end),
+    /// and names nested 10,000 deep overflowed the stack.
+    @Test func unbalancedAndDeeplyNestedBracesAreBounded() throws {
+        let opens = String(repeating: "{{", count: 100_000)
+        #expect(try t.resolveString(opens, at: "/x") == opens)
+        let spaced = String(repeating: "{{ ", count: 50_000) + "{{name}}"
+        #expect(try t.resolveString(spaced, at: "/x") == String(repeating: "{{ ", count: 50_000) + "x")
+        let deep = String(repeating: "{{", count: 10_000) + "name" + String(repeating: "}}", count: 10_000)
+        do {
+            _ = try t.resolveString(deep, at: "/url")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.kind == .nestedTooDeep)
+            #expect(error.description.contains("nested more than 16 levels"), "\(error.description)")
+        }
+        // Sixteen levels still resolve.
+        var v = vars
+        v["l0"] = "done"
+        for level in 1...15 { v["l\(level)"] = .string("l\(level - 1)") }
+        let sixteen = String(repeating: "{{", count: 16) + "l15" + String(repeating: "}}", count: 16)
+        #expect(try Template { v[$0] }.resolveString(sixteen, at: "/x") == "done")
+    }
+
     @Test func resolvesInsideJSON() throws {
         let v: JSON = ["vars": ["n": "{{page_size}}", "list": ["{{host}}", 1]]]
         #expect(try t.resolve(v, at: "/json") == ["vars": ["n": 25, "list": ["example.test", 1]]])

@@ -24,6 +24,45 @@ import Testing
         #expect(check.check("query($id: ID!) { account(id: $id) { id name } }").isEmpty)
     }
 
+    /// Found by fuzzing: GraphQLSwift's parser and its fragment-cycle rule recurse, so
+    /// these overflowed the stack; now each is an error at its place.
+    @Test func documentsTooDeepOrWithTooManyFragmentsAreErrorsNotCrashes() throws {
+        let deep = check.check("{ accounts {\n" + String(repeating: "accounts { ", count: 10_000) + "id" + String(repeating: " }", count: 10_002))
+        let d = try #require(deep.first)
+        #expect(deep.count == 1 && d.severity == .error)
+        #expect(d.message.contains("more than 64 levels deep"), "\(d.message)")
+        #expect(d.line == 2 && d.column == 62 * 11 + 10, "\(d)")
+        let lists = check.check("{ accounts(first: " + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + ") { id } }")
+        #expect(lists.first?.message.contains("more than 64 levels deep") == true, "\(lists)")
+        var chain = "{ ...F0 }\n"
+        for i in 0..<5_000 { chain += "fragment F\(i) on Query { ...F\(i + 1) }\n" }
+        chain += "fragment F5000 on Query { accounts { id } }\n"
+        let fragments = check.check(chain)
+        #expect(fragments.first?.message.contains("more than 256 fragments") == true, "\(fragments.first.map(\.message) ?? "")")
+        #expect(fragments.first?.line == 258)
+        // Braces in strings, block strings and comments do not count; 64 levels parse.
+        let quoted = String(repeating: "{[(", count: 100)
+        let ok = "# \(quoted)\nquery($s: Status = ACTIVE) { accounts(status: $s) { id @deprecated(reason: \"\(quoted)\") name } }"
+        #expect(DocumentLimits.excessiveNesting(ok) == nil)
+        #expect(DocumentLimits.excessiveNesting("\"\"\"\(quoted)\\\"\"\"\(quoted)\"\"\" { id }") == nil)
+        #expect(DocumentLimits.excessiveNesting(String(repeating: "{", count: 64)) == nil)
+        #expect(DocumentLimits.excessiveNesting(String(repeating: "{", count: 65)) != nil)
+    }
+
+    /// Found by fuzzing: identical operations made GraphQLSwift trap (it hashes them by
+    /// identity and compares them by content); they are the specification's errors.
+    @Test func operationsAndFragmentsDefinedTwiceAreErrorsNotTraps() {
+        let ops = check.check(Array(repeating: "{ accounts { id } }", count: 64).joined(separator: "\n"))
+        #expect(ops.count == 64 && ops.allSatisfy { $0.message == "This anonymous operation must be the only defined operation." }, "\(ops.prefix(2))")
+        #expect(ops.last?.line == 64 && ops.last?.column == 1)
+        let named = check.check("query A { accounts { id } }\nquery A { accounts { id } }")
+        #expect(named.map(\.message) == [#"There can be only one operation named "A"."#] && named.first?.line == 2)
+        let fragments = check.check("{ ...F }\nfragment F on Query { accounts { id } }\nfragment F on Query { accounts { id } }")
+        #expect(fragments.map(\.message) == [#"There can be only one fragment named "F"."#] && fragments.first?.line == 3)
+        // One anonymous operation beside a named one is left to GraphQLSwift's rule.
+        #expect(check.check("{ accounts { id } }\nquery B { accounts { name } }").map(\.message) == ["This anonymous operation must be the only defined operation."])
+    }
+
     @Test func unknownFieldIsAnErrorAtItsPositionWithASuggestion() throws {
         let f = check.check("{ accounts {\n  id\n  nam\n} }")
         #expect(f.count == 1)

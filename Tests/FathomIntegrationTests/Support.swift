@@ -23,6 +23,8 @@ struct ProcessResult {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// Seconds from the process's launch to its exit (not counting the wait for a slot).
+    var elapsed: Double = 0
     var output: String { stdout + stderr }
 }
 
@@ -62,6 +64,7 @@ func runFathomBlocking(_ arguments: [String], in directory: String = repoRoot, e
     p.standardError = err
     let input = Pipe()
     p.standardInput = input
+    let launched = DispatchTime.now()
     try p.run()
     if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
     try? input.fileHandleForWriting.close()
@@ -75,7 +78,8 @@ func runFathomBlocking(_ arguments: [String], in directory: String = repoRoot, e
     DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     group.wait()
     p.waitUntilExit()
-    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - launched.uptimeNanoseconds) / 1e9
+    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self), elapsed: elapsed)
 }
 
 /// A temporary directory holding files written by a test, removed on deinit.

@@ -252,6 +252,9 @@ struct SonarHTTPTests {
                 ("mutation { createInternalTicket(input: {subject: \"s\", description: \"d\", status: OPEN, priority: LOW, ticketable_type: Account}) { id } }", nil),
                 (String(repeating: "{ a ", count: 2_000), nil),
                 (String(repeating: "[", count: 5_000), nil),
+                (Array(repeating: "{ me { id } }", count: 64).joined(separator: " "), nil),
+                // A chain of fragments deeper than GraphQLSwift's cycle rule can recurse.
+                ("{ ...F0 }\n" + (0..<5_000).map { "fragment F\($0) on Query { ...F\($0 + 1) }" }.joined(separator: "\n") + "\nfragment F5000 on Query { me { id } }", nil),
                 ("{ accounts { entities { " + String(repeating: "account_status { accounts { entities { ", count: 12) + "id" + String(repeating: " } } }", count: 12) + " } } }", nil),
             ]
             for (q, variables) in queries {

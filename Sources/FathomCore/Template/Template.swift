@@ -6,6 +6,8 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
         case unresolved(String)
         case cycle([String])
         case tooDeep(String)
+        /// A name built from references nested more than `maxDepth` levels (`{{a_{{b_{{…`).
+        case nestedTooDeep
     }
     public var kind: Kind
     /// JSON pointer of the field within its file (`/headers/Authorization`).
@@ -25,6 +27,8 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
             return "variable cycle in \(field): " + names.joined(separator: " → ") + "; make one of these variables a plain value"
         case .tooDeep(let name):
             return "variable '\(name)' in \(field) nests templates more than \(Template.maxDepth) levels deep"
+        case .nestedTooDeep:
+            return "a reference in \(field) builds its name from references nested more than \(Template.maxDepth) levels deep ({{a_{{b_{{…}}}}}}); nest fewer, or escape the braces if they are not a reference"
         }
     }
 
@@ -111,7 +115,7 @@ public struct Template {
 
     func resolveTyped(_ s: String, at pointer: String, stack: [String]) throws(TemplateError) -> JSON {
         if let inner = Template.wholeReference(s) {
-            let name = try interpolate(String(inner), at: pointer, stack: stack).trimmedOfSpaces
+            let name = try interpolate(String(inner), at: pointer, stack: stack, nesting: 1).trimmedOfSpaces
             do {
                 return try value(of: name, at: pointer, stack: stack)
             } catch {
@@ -131,16 +135,27 @@ public struct Template {
         return s.dropFirst(2).dropLast(2)
     }
 
-    func interpolate(_ s: String, at pointer: String, stack: [String]) throws(TemplateError) -> String {
+    /// - Parameter nesting: how many names this text is nested in (`{{a_{{b}}}}`: 1 for `a_{{b}}`).
+    func interpolate(_ s: String, at pointer: String, stack: [String], nesting: Int = 0) throws(TemplateError) -> String {
+        if nesting > Template.maxDepth { throw TemplateError(kind: .nestedTooDeep, pointer: pointer) }
         let u = Array(s.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(u.count)
+        // Made at the first `{{`: where every `{{` closes, found in one pass, so that
+        // text with many unbalanced `{{` is not scanned to its end from each of them.
+        var braces: BraceMatches?
         var i = 0
         while i < u.count {
-            if i + 1 < u.count, u[i] == 0x7B, u[i + 1] == 0x7B, let close = Template.matchingClose(u, from: i) {
+            if i + 1 < u.count, u[i] == 0x7B, u[i + 1] == 0x7B {
+                if braces == nil { braces = BraceMatches(u) }
+                guard let close = braces?.close(from: i) else {
+                    out.append(u[i])
+                    i += 1
+                    continue
+                }
                 let inner = String(decoding: u[(i + 2)..<close], as: UTF8.self)
                 // A name built from other references (`{{a_{{b}}}}`) is resolved first.
-                let name = (inner.hasTemplateMarker ? try interpolate(inner, at: pointer, stack: stack) : inner).trimmedOfSpaces
+                let name = (inner.hasTemplateMarker ? try interpolate(inner, at: pointer, stack: stack, nesting: nesting + 1) : inner).trimmedOfSpaces
                 do {
                     let v = try value(of: name, at: pointer, stack: stack)
                     out.append(contentsOf: v.interpolationText.utf8)
@@ -156,6 +171,62 @@ public struct Template {
             i += 1
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Where the `{{` at each position closes, as `matchingClose` finds it, for a whole
+    /// text at once. Scanning from a `{{` inside a run of braces sees the run's last
+    /// (run end − start) / 2 opening pairs and then the same pairs as the scan from the
+    /// run's start: so each start closes where the run's canonical pair with that many
+    /// pairs still open after it closes, and one stack over the canonical pairs finds
+    /// them all.
+    struct BraceMatches {
+        /// Runs of `{` holding at least one pair: where they start and end, and the
+        /// index of their first pair in `closes`.
+        private var runs: [(start: Int, end: Int, firstPair: Int)] = []
+        /// For each canonical `{{`, in order, the index of its `}}`, or -1.
+        private var closes: [Int] = []
+
+        init(_ u: [UInt8]) {
+            var open: [Int] = []
+            var i = 0
+            while i < u.count {
+                if u[i] == 0x7B {
+                    var end = i
+                    while end < u.count, u[end] == 0x7B { end += 1 }
+                    let pairs = (end - i) / 2
+                    if pairs > 0 {
+                        runs.append((i, end, closes.count))
+                        for _ in 0..<pairs {
+                            open.append(closes.count)
+                            closes.append(-1)
+                        }
+                    }
+                    i = end
+                } else if u[i] == 0x7D, i + 1 < u.count, u[i + 1] == 0x7D {
+                    if let pair = open.popLast() { closes[pair] = i }
+                    i += 2
+                } else {
+                    i += 1
+                }
+            }
+        }
+
+        /// The index of the `}}` closing the `{{` at `start`, or nil when unbalanced.
+        func close(from start: Int) -> Int? {
+            var low = 0
+            var high = runs.count
+            while low < high {
+                let mid = (low + high) / 2
+                if runs[mid].start <= start { low = mid + 1 } else { high = mid }
+            }
+            guard low > 0 else { return nil }
+            let run = runs[low - 1]
+            guard start < run.end else { return nil }
+            let pairsAfter = (run.end - start) / 2
+            guard pairsAfter > 0 else { return nil }
+            let close = closes[run.firstPair + (run.end - run.start) / 2 - pairsAfter]
+            return close >= 0 ? close : nil
+        }
     }
 
     /// Index of the `}}` that closes the `{{` at `start`, or nil when unbalanced.

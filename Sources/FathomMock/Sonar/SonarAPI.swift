@@ -1,4 +1,5 @@
 import FathomCore
+import FathomGraphQL
 import Foundation
 import GraphQL
 import HTTPTypes
@@ -85,8 +86,8 @@ final class SonarService: Sendable {
         case .success(let value): parsed = value
         case .failure(let problem): return Self.errors([problem.message], status: .badRequest)
         }
-        if let depth = Self.nestingDepth(parsed.query), depth > Self.maxNesting {
-            return Self.errors(["The query is nested \(depth) levels deep; the mock allows \(Self.maxNesting)."], status: .ok)
+        if let deep = DocumentLimits.excessiveNesting(parsed.query, limit: Self.maxNesting) {
+            return Self.errors(["The query nests more than \(Self.maxNesting) levels deep (line \(deep.line), column \(deep.column)); the mock allows \(Self.maxNesting)."], status: .ok)
         }
         let context = SonarContext(store: store, model: schema.model, userID: userID)
         let result: GraphQLResult
@@ -115,35 +116,6 @@ final class SonarService: Sendable {
     /// Brackets deeper than this are refused before parsing (the parser recurses).
     static let maxNesting = 48
 
-    /// The deepest nesting of `{`, `[` and `(` outside strings and comments; `nil` if shallow.
-    static func nestingDepth(_ query: String) -> Int? {
-        var depth = 0
-        var deepest = 0
-        var inString = false
-        var inComment = false
-        var escaped = false
-        for byte in query.utf8 {
-            if inComment {
-                if byte == 10 || byte == 13 { inComment = false }
-                continue
-            }
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "#"): inComment = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "("):
-                depth += 1
-                deepest = max(deepest, depth)
-            case UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ")"): depth = max(0, depth - 1)
-            default: break
-            }
-        }
-        return deepest > maxNesting ? deepest : nil
-    }
-
     // MARK: Parsed documents
 
     /// Valid documents by query text: a collection or a load test sends the same few
@@ -155,7 +127,9 @@ final class SonarService: Sendable {
     /// The engine's parse and validation of `query`, remembered when it is valid.
     private func checked(_ query: String) throws -> (Document, [GraphQLError]) {
         if let cached = documents.withLock({ $0[query] }) { return (cached, []) }
-        let document = try parse(source: Source(body: query, name: "GraphQL request"))
+        let document = try DocumentLimits.parse(query, name: "GraphQL request")
+        let duplicates = DocumentLimits.duplicateDefinitions(in: document)
+        if !duplicates.isEmpty { return (document, duplicates) }
         let problems = validate(schema: schema.schema, ast: document)
         if problems.isEmpty, query.utf8.count <= Self.maxCachedQueryLength {
             documents.withLock { cache in
