@@ -124,6 +124,10 @@ struct TemplateMask {
         var inBlock = false
         var inComment = false
         var counter = 0
+        // Where the last search for a closing "}}" stopped without one (a line end or
+        // the text's end): every "{{" before it has none either, so it is not searched
+        // again (20,000 unclosed "{{" on one line took seconds, 200,000 minutes).
+        var unclosedUntil = -1
         func at(_ k: Int, _ c: Character) -> Bool { k < units.count && units[k] == c.utf16.first! }
         while i < units.count {
             let c = units[i]
@@ -140,7 +144,7 @@ struct TemplateMask {
                 if at(i + 1, "\""), at(i + 2, "\"") { inBlock = true; i += 3; continue }
                 inString = true
             }
-            if c == 0x7B, at(i + 1, "{") {
+            if c == 0x7B, at(i + 1, "{"), i >= unclosedUntil {
                 // A template: up to the matching "}}" on the same line.
                 var end = i + 2
                 while end + 1 < units.count, !(units[end] == 0x7D && units[end + 1] == 0x7D), units[end] != 0x0A { end += 1 }
@@ -165,6 +169,7 @@ struct TemplateMask {
                     i = end + 2
                     continue
                 }
+                unclosedUntil = end
             }
             i += 1
         }
@@ -174,6 +179,19 @@ struct TemplateMask {
 
     /// A finding that exists only because of a placeholder (`Variable "$f0" is not defined.`).
     func isPlaceholderMessage(_ message: String) -> Bool {
-        placeholders.contains { message.contains("\"$\($0)\"") }
+        // Each quoted `"$fN"` in the message, looked up (not each placeholder searched for).
+        let u = Array(message.utf8)
+        var i = 0
+        while i + 3 < u.count {
+            if u[i] == 0x22, u[i + 1] == 0x24, u[i + 2] == 0x66 {
+                var end = i + 3
+                while end < u.count, u[end] >= 0x30, u[end] <= 0x39 { end += 1 }
+                if end > i + 3, end < u.count, u[end] == 0x22, placeholders.contains(String(decoding: u[(i + 2)..<end], as: UTF8.self)) {
+                    return true
+                }
+            }
+            i += 1
+        }
+        return false
     }
 }

@@ -40,6 +40,12 @@ import Testing
         let fragments = check.check(chain)
         #expect(fragments.first?.message.contains("more than 256 fragments") == true, "\(fragments.first.map(\.message) ?? "")")
         #expect(fragments.first?.line == 258)
+        // Unclosed templates are not searched again from each "{{" (quadratic before),
+        // and thousands of templates are masked and their placeholders' findings dropped.
+        let unclosed = check.check("{ accounts(first: " + String(repeating: "{{", count: 100_000) + ") { id } }")
+        #expect(unclosed.first?.severity == .error)
+        let many = (0..<1_000).map { "a\($0): accounts(first: {{n\($0)}}) { id }" }.joined(separator: "\n")
+        #expect(check.check("{\n\(many)\n}").isEmpty)
         // Braces in strings, block strings and comments do not count; 64 levels parse.
         let quoted = String(repeating: "{[(", count: 100)
         let ok = "# \(quoted)\nquery($s: Status = ACTIVE) { accounts(status: $s) { id @deprecated(reason: \"\(quoted)\") name } }"
@@ -47,6 +53,17 @@ import Testing
         #expect(DocumentLimits.excessiveNesting("\"\"\"\(quoted)\\\"\"\"\(quoted)\"\"\" { id }") == nil)
         #expect(DocumentLimits.excessiveNesting(String(repeating: "{", count: 64)) == nil)
         #expect(DocumentLimits.excessiveNesting(String(repeating: "{", count: 65)) != nil)
+    }
+
+    /// Found by fuzzing: GraphQLSwift's lexer read a `\u` escape's four digits past the
+    /// end of the text and trapped.
+    @Test func aStringEndingInsideAUnicodeEscapeIsASyntaxError() throws {
+        for text in [#"{ accounts(status: "\u"#, #"{ accounts(status: "\u12"#, #"fragment F on "} } }agment\\\\\u"#] {
+            let f = check.check(text)
+            #expect(f.count == 1 && f.first?.message.contains("Unterminated string") == true, "\(text): \(f)")
+        }
+        // Four digits, or a line end before them, were never a problem.
+        #expect(check.check(#"{ accounts(status: "\u00e9") { id } }"#).first?.message.contains("Unterminated") != true)
     }
 
     /// Found by fuzzing: identical operations made GraphQLSwift trap (it hashes them by
