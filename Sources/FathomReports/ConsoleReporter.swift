@@ -228,7 +228,7 @@ public final class ConsoleReporter: Reporter {
             out += "  " + paint("< HTTP/\(res.httpVersion) \(Format.status(res.status))", .dim) + "\n"
             for h in res.headers { out += "  " + paint("< \(h.name): \(h.value)", .dim) + "\n" }
             if !res.body.isEmpty {
-                out += "  " + paint("<", .dim) + "\n" + bodyText(res.body, prefix: "< ")
+                out += "  " + paint("<", .dim) + "\n" + bodyText(res.body, prefix: "< ", total: res.sizeBytes)
             }
             let t = res.timing
             let phases = [
@@ -243,7 +243,8 @@ public final class ConsoleReporter: Reporter {
         return out
     }
 
-    private func bodyText(_ body: String, prefix: String) -> String {
+    /// - Parameter total: the body's whole size in bytes, when `body` may be a part of it.
+    private func bodyText(_ body: String, prefix: String, total: Int? = nil) -> String {
         let (shown, cut) = Format.truncated(body, limit: bodyLimit)
         var out = ""
         var lines = shown.split(separator: "\n", omittingEmptySubsequences: false)
@@ -252,7 +253,7 @@ public final class ConsoleReporter: Reporter {
             out += "  " + paint(prefix + line.replacingOccurrences(of: "\r", with: ""), .dim) + "\n"
         }
         if cut {
-            let note = "\(sym.ellipsis) truncated: showing \(Format.bytes(bodyLimit)) of \(Format.bytes(body.utf8.count))"
+            let note = "\(sym.ellipsis) truncated: showing \(Format.bytes(bodyLimit)) of \(Format.bytes(max(total ?? 0, body.utf8.count)))"
             out += "  " + paint(prefix + note, .yellow) + "\n"
         }
         return out

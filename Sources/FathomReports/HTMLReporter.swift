@@ -183,7 +183,7 @@ public final class HTMLReporter: Reporter {
                 "status": "HTTP/\(res.httpVersion) \(Format.status(res.status))", "size": Format.bytes(res.sizeBytes),
                 "hasHeaders": !res.headers.isEmpty, "headers": Self.headers(res.headers), "body": false, "bodyTruncated": false,
             ]
-            if !res.body.isEmpty { addBody(res.body, to: &p) }
+            if !res.body.isEmpty { addBody(res.body, to: &p, cutByRunner: res.bodyTruncated) }
             d["response"] = p
             d["timing"] = timingData(res.timing, rateLimitWaitMs: r.rateLimitWaitMs)
         }
@@ -263,10 +263,10 @@ public final class HTMLReporter: Reporter {
         return d
     }
 
-    private func addBody(_ body: String, to d: inout [String: Any]) {
+    private func addBody(_ body: String, to d: inout [String: Any], cutByRunner: Bool = false) {
         let (text, cut) = Format.truncated(body, limit: bodyLimit)
         d["body"] = text
-        if cut {
+        if cut || cutByRunner {
             d["bodyTruncated"] = true
             d["bodyLimit"] = Format.bytes(bodyLimit)
         }

@@ -187,7 +187,7 @@ public final class JSONReporter: Reporter {
             p["httpVersion"] = .string(res.httpVersion)
             p["sizeBytes"] = .integer(Int64(res.sizeBytes))
             p["headers"] = headersJSON(res.headers)
-            addBody(res.body, to: &p)
+            addBody(res.body, to: &p, cutByRunner: res.bodyTruncated)
             let t = res.timing
             p["timing"] = .object([
                 "dnsMs": Format.msValue(Double(t.dnsMicros) / 1000),
@@ -222,9 +222,9 @@ public final class JSONReporter: Reporter {
         .array(headers.map { .object(["name": .string($0.name), "value": .string($0.value)]) })
     }
 
-    private func addBody(_ body: String, to o: inout JSONObject) {
+    private func addBody(_ body: String, to o: inout JSONObject, cutByRunner: Bool = false) {
         let (text, cut) = Format.truncated(body, limit: bodyLimit)
         o["body"] = .string(text)
-        if cut { o["bodyTruncated"] = .bool(true) }
+        if cut || cutByRunner { o["bodyTruncated"] = .bool(true) }
     }
 }

@@ -19,6 +19,7 @@ enum InstanceSchema {
         }
         var config = try options.configuration(for: spec)
         config.includeBodies = true
+        config.reportedBodyLimit = nil  // the whole introspection answer
         config.hashing = LibCrypto()
         let server = try await options.startMock(binding: &config)
         let transport = CurlTransport()

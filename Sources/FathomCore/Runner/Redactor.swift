@@ -47,6 +47,46 @@ public struct Redactor: Sendable {
 
     public func redact(optional text: String?) -> String? { text.map { redact($0) } }
 
+    /// The first `limit` bytes of `bytes` as text, redacted, and whether it was cut.
+    /// Only a window of `limit` plus the longest secret's length is looked at, so a
+    /// large body is neither decoded nor searched whole; a secret that starts before
+    /// the cut is masked whole, even where it runs past it, so no part of one shows.
+    public func redactPrefix(_ bytes: [UInt8], limit: Int) -> (text: String, truncated: Bool) {
+        guard bytes.count > limit else { return (redact(String(decoding: bytes, as: UTF8.self)), false) }
+        var cut = max(0, limit)
+        // Never split a UTF-8 sequence: back off to the start of the character.
+        while cut > 0, bytes[cut] & 0xC0 == 0x80 { cut -= 1 }
+        let longest = secrets.first?.utf8.count ?? 0
+        let window = bytes[0..<min(bytes.count, cut + longest)]
+        var masked = [Bool](repeating: false, count: window.count)
+        var marks: [(start: Int, end: Int)] = []
+        for secret in secrets {  // longest first
+            let s = Array(secret.utf8)
+            var i = 0
+            while i < cut, i + s.count <= window.count {
+                if window[i] == s[0], !masked[i], window[i..<(i + s.count)].elementsEqual(s),
+                   !masked[i..<(i + s.count)].contains(true) {
+                    for k in i..<(i + s.count) { masked[k] = true }
+                    marks.append((i, i + s.count))
+                    i += s.count
+                } else {
+                    i += 1
+                }
+            }
+        }
+        marks.sort { $0.start < $1.start }
+        var out: [UInt8] = []
+        out.reserveCapacity(cut)
+        var at = 0
+        for mark in marks {
+            out += window[at..<mark.start]
+            out += Array(Redactor.mask.utf8)
+            at = mark.end
+        }
+        if at < cut { out += window[at..<cut] }
+        return (String(decoding: out, as: UTF8.self), true)
+    }
+
     /// Header values are redacted; credentials headers are masked whole.
     public func redact(_ headers: [HTTPHeader]) -> [HTTPHeader] {
         headers.map { h in

@@ -45,6 +45,11 @@ public struct RunConfiguration: Sendable {
     public var connectTo: [String] = []
     /// Keep response and request bodies in events (verbose console, JSON report).
     public var includeBodies = false
+    /// A response body longer than this many bytes reaches reporters cut to it
+    /// (`ReceivedResponse.bodyTruncated`), redacted without being decoded whole: a
+    /// 50 MB body no reporter shows beyond 64 KB is not turned into a 50 MB string.
+    /// `nil` keeps bodies whole (`schema pull` reads the introspection answer).
+    public var reportedBodyLimit: Int? = 64 * 1024
     /// Where dynamic values (`{{$guid}}`, ...) come from (seeded with `--seed`).
     public var dynamicValues = DynamicValues.system
     /// Digests for request signing (OAuth 1.0a, Hawk); nil makes those requests errors.

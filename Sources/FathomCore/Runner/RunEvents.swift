@@ -126,13 +126,16 @@ public struct ReceivedResponse: Sendable {
     public var body: String
     public var sizeBytes: Int
     public var timing: Timing
-    public init(status: Int, httpVersion: String, headers: [HTTPHeader], body: String, sizeBytes: Int, timing: Timing) {
+    /// `body` is the first `RunConfiguration.reportedBodyLimit` bytes of a longer body.
+    public var bodyTruncated: Bool
+    public init(status: Int, httpVersion: String, headers: [HTTPHeader], body: String, sizeBytes: Int, timing: Timing, bodyTruncated: Bool = false) {
         self.status = status
         self.httpVersion = httpVersion
         self.headers = headers
         self.body = body
         self.sizeBytes = sizeBytes
         self.timing = timing
+        self.bodyTruncated = bodyTruncated
     }
 }
 

@@ -487,10 +487,13 @@ public final class Runner: @unchecked Sendable {
         let sent = SentRequest(
             method: built.http.method, url: r.redact(built.http.url), headers: r.redact(built.http.headers),
             body: bodies ? built.http.body.map { r.redact(String(decoding: $0, as: UTF8.self)) } : nil)
+        let limit = configuration.reportedBodyLimit
         let received = outcome.response.map { resp in
-            ReceivedResponse(
+            let (body, truncated) = !bodies ? ("", false)
+                : limit.map { r.redactPrefix(resp.body, limit: $0) } ?? (r.redact(String(decoding: resp.body, as: UTF8.self)), false)
+            return ReceivedResponse(
                 status: resp.status, httpVersion: resp.httpVersion, headers: r.redact(resp.headers),
-                body: bodies ? r.redact(String(decoding: resp.body, as: UTF8.self)) : "", sizeBytes: resp.body.count, timing: resp.timing)
+                body: body, sizeBytes: resp.body.count, timing: resp.timing, bodyTruncated: truncated)
         }
         let assertions = r.isEmpty ? outcome.checks.assertions : outcome.checks.assertions.map { a in
             var a = a
