@@ -16,7 +16,8 @@ public enum DocumentLimits {
 
     /// Parses `text` as GraphQLSwift does, refusing first what would overflow its
     /// stack, with a `GraphQLError` placed where the limit is passed.
-    public static func parse(_ text: String, name: String) throws -> Document {
+    /// - Parameter maxNesting: a stricter nesting bound (the embedded instance's).
+    public static func parse(_ text: String, name: String, maxNesting: Int = DocumentLimits.maxNesting) throws -> Document {
         let scan = Scan(text, limit: maxNesting)
         if let deep = scan.tooDeep {
             throw GraphQLError(

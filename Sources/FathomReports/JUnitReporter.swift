@@ -197,7 +197,7 @@ public final class JUnitReporter: Reporter {
             try w.attribute("name", "run")
             try w.attribute("classname", collection + ".interrupted")
             try w.attribute("time", "0.000")
-            let message = "the run was interrupted after \(suites) request(s); the requests after them were not run"
+            let message = JUnitReporter.interruptedMessage(requests: suites)
             try w.startElement("error")
             try w.attribute("message", message)
             try w.attribute("type", "Interrupted")
@@ -277,6 +277,11 @@ public final class JUnitReporter: Reporter {
 
     /// The suite an interrupted run ends with.
     public static let interruptedSuite = "Run interrupted"
+
+    /// Its error's message, for a run interrupted after `requests` requests.
+    public static func interruptedMessage(requests: Int) -> String {
+        "the run was interrupted after \(requests) request(s); the requests after them were not run"
+    }
 
     /// This machine's name (`gethostname`), or nil.
     public static func localHostname() -> String? {

@@ -182,9 +182,9 @@ public enum ReportMerge {
             let n = suites.count
             interrupted.setAttribute("id", String(n + (scripts == nil ? 1 : 2)))
             // The message counts the merged run's requests.
+            let message = JUnitReporter.interruptedMessage(requests: n)
             for i in interrupted.children.indices where interrupted.children[i].name == "testcase" {
                 for j in interrupted.children[i].children.indices where interrupted.children[i].children[j].name == "error" {
-                    let message = "the run was interrupted after \(n) request(s); the requests after them were not run"
                     interrupted.children[i].children[j].setAttribute("message", message)
                     interrupted.children[i].children[j].children = [XMLNode(text: message)]
                 }

@@ -435,16 +435,22 @@ final class ScriptWatchdog: @unchecked Sendable {
     private var started = ContinuousClock.now
     private var residentAtStart = 0
     private(set) var stoppedForMemory = false
+    /// `/proc/self/statm`, kept open: it is read before every entry into JavaScript
+    /// (twice a request), so one `pread` rather than an open, a read and a close.
+    private let statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+    private let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     init(timeoutMs: Int, memoryLimitBytes: Int) {
         self.timeoutMs = timeoutMs
         self.memoryLimitBytes = memoryLimitBytes
     }
 
+    deinit { if statm >= 0 { close(statm) } }
+
     /// Called before each entry into JavaScript.
     func enter() {
         started = .now
-        residentAtStart = Self.residentBytes()
+        residentAtStart = residentBytes()
         stoppedForMemory = false
     }
 
@@ -458,24 +464,32 @@ final class ScriptWatchdog: @unchecked Sendable {
 
     /// True ends the script.
     func shouldTerminate() -> Bool {
-        if Self.residentBytes() - residentAtStart > memoryLimitBytes {
+        if residentBytes() - residentAtStart > memoryLimitBytes {
             stoppedForMemory = true
             return true
         }
         return ContinuousClock.now - started >= .milliseconds(timeoutMs)
     }
 
-    /// The process's resident memory (`/proc/self/statm`), 0 where it cannot be read.
-    static func residentBytes() -> Int {
-        let fd = open("/proc/self/statm", O_RDONLY)
-        guard fd >= 0 else { return 0 }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 128)
-        let n = read(fd, &buffer, buffer.count)
-        guard n > 0 else { return 0 }
-        let fields = buffer[..<n].split(separator: 0x20)
-        guard fields.count >= 2, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return 0 }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    /// The process's resident memory (the second field of `/proc/self/statm`, in
+    /// pages), 0 where it cannot be read.
+    func residentBytes() -> Int {
+        guard statm >= 0 else { return 0 }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer -> Int in
+            let n = pread(statm, buffer.baseAddress, buffer.count, 0)
+            guard n > 0 else { return 0 }
+            var field = 0
+            var pages = 0
+            for byte in buffer[..<n] {
+                if byte == 0x20 {
+                    field += 1
+                    if field > 1 { break }
+                } else if field == 1, byte >= 0x30, byte <= 0x39 {
+                    pages = pages * 10 + Int(byte - 0x30)
+                }
+            }
+            return pages * pageSize
+        }
     }
 }
 

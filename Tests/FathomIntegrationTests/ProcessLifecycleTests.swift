@@ -235,19 +235,7 @@ import Glibc
     /// Starts fathom, waits until its output shows `marker` and `waitMicros` more,
     /// sends SIGINT, and returns the exit status.
     func interrupt(_ arguments: [String], after marker: String, waitMicros: useconds_t) async throws -> Int32 {
-        try await withCheckedThrowingContinuation { c in
-            DispatchQueue.global().async {
-                do {
-                    let (p, out, _) = try self.start(arguments)
-                    _ = self.readUntil(out, marker)
-                    usleep(waitMicros)
-                    kill(p.processIdentifier, SIGINT)
-                    _ = out.fileHandleForReading.readDataToEndOfFile()
-                    p.waitUntilExit()
-                    c.resume(returning: p.terminationStatus)
-                } catch { c.resume(throwing: error) }
-            }
-        }
+        try await signalled(arguments, after: marker, waitMicros: waitMicros, signal: SIGINT).0
     }
 
     /// Runs `fathom mock` with extra flags, sends `count` GraphQL requests with curl, stops it.

@@ -141,14 +141,18 @@ public struct Template {
         let u = Array(s.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(u.count)
-        // Made at the first `{{`: where every `{{` closes, found in one pass, so that
-        // text with many unbalanced `{{` is not scanned to its end from each of them.
+        // A scan that finds its `}}` moves past it, so scans cost the text's length in
+        // all. One that finds none has scanned to the end: from then on, where every
+        // `{{` closes comes from one pass over the text (`BraceMatches`), so that many
+        // unbalanced `{{` are not each scanned to the end. Balanced text, the usual
+        // case, never builds it.
         var braces: BraceMatches?
         var i = 0
         while i < u.count {
             if i + 1 < u.count, u[i] == 0x7B, u[i + 1] == 0x7B {
-                if braces == nil { braces = BraceMatches(u) }
-                guard let close = braces?.close(from: i) else {
+                let found = braces.map { $0.close(from: i) } ?? Template.matchingClose(u, from: i)
+                guard let close = found else {
+                    if braces == nil { braces = BraceMatches(u) }
                     out.append(u[i])
                     i += 1
                     continue

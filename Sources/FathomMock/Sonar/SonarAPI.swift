@@ -86,9 +86,6 @@ final class SonarService: Sendable {
         case .success(let value): parsed = value
         case .failure(let problem): return Self.errors([problem.message], status: .badRequest)
         }
-        if let deep = DocumentLimits.excessiveNesting(parsed.query, limit: Self.maxNesting) {
-            return Self.errors(["The query nests more than \(Self.maxNesting) levels deep (line \(deep.line), column \(deep.column)); the mock allows \(Self.maxNesting)."], status: .ok)
-        }
         let context = SonarContext(store: store, model: schema.model, userID: userID)
         let result: GraphQLResult
         do {
@@ -127,7 +124,7 @@ final class SonarService: Sendable {
     /// The engine's parse and validation of `query`, remembered when it is valid.
     private func checked(_ query: String) throws -> (Document, [GraphQLError]) {
         if let cached = documents.withLock({ $0[query] }) { return (cached, []) }
-        let document = try DocumentLimits.parse(query, name: "GraphQL request")
+        let document = try DocumentLimits.parse(query, name: "GraphQL request", maxNesting: Self.maxNesting)
         let duplicates = DocumentLimits.duplicateDefinitions(in: document)
         if !duplicates.isEmpty { return (document, duplicates) }
         let problems = validate(schema: schema.schema, ast: document)
